@@ -1,0 +1,212 @@
+"""The ``paper`` directive.
+
+Read phase only: it checks what the entry says, records the paper for this
+document in the domain and returns builder-neutral nodes.  It never looks at
+other documents' papers.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import TYPE_CHECKING, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util.docutils import SphinxDirective
+
+from . import model
+from .logging import warn
+from .model import LINK_LABELS, Link, Paper
+from .nodes import badge_nodes, entry_data, paper_entry, paper_notes, paper_title
+from .venues import Venue, parser_for_setting
+
+if TYPE_CHECKING:
+    from .domain import PaperDomain
+
+#: Every option of the directive, in the order the README documents them.
+OPTION_NAMES = ("key", "authors", "venue", "year", *LINK_LABELS, "links", "tags",
+                "status", "rating")
+
+
+class _OptionSpec(dict):
+    """Accepts every option name, so that the directive itself can warn about
+    an unknown one (with a suggestion) instead of the parser dropping it."""
+
+    def __missing__(self, name: str):
+        return directives.unchanged
+
+
+class PaperDirective(SphinxDirective):
+    """A paper: title as argument, options, a summary paragraph and notes."""
+
+    required_arguments = 0
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec: ClassVar[dict] = _OptionSpec((name, directives.unchanged) for name in OPTION_NAMES)
+
+    def run(self) -> list[nodes.Node]:
+        domain: PaperDomain = self.env.domains["paper"]
+        docname = self.env.docname
+
+        title = " ".join(self.arguments[0].split()) if self.arguments else ""
+        if not title:
+            self._warn("paper has no title: write it after the directive name, "
+                       "as in ```{paper} Attention Is All You Need", "title")
+            title = "Untitled paper"
+
+        for name in sorted(set(self.options) - set(OPTION_NAMES)):
+            close = difflib.get_close_matches(name, OPTION_NAMES, n=1)
+            hint = f"; did you mean :{close[0]}:?" if close else f" (options: {', '.join(OPTION_NAMES)})"
+            self._warn(f"unknown option :{name}:{hint}", "option", name)
+
+        body = self.parse_content_to_nodes() if self.content else []
+        summary: nodes.paragraph | None = None
+        if body and isinstance(body[0], nodes.paragraph):
+            summary = body.pop(0)
+
+        links = self._links()
+        venue = self._venue()
+        paper = Paper(
+            key="",
+            title=title,
+            docname=docname,
+            lineno=self.lineno,
+            anchor="",
+            venue=venue,
+            year=self._year(venue),
+            authors=model.split_list(self.options.get("authors", "")),
+            links=tuple(Link(label, url) for label, _, url in links if url),
+            tags=model.split_list(self.options.get("tags", "")),
+            status=self._checked(model.check_status(self.options.get("status"),
+                                                    bool(summary or body)), "status"),
+            rating=self._rating(venue),
+        )
+        key = self._key(title, paper.links)
+        registered = domain.add_paper(paper, key)
+        if registered.key != key:
+            first = domain.papers[docname][key]
+            self._warn(f"duplicate paper key {key!r}: already used on line {first.lineno} of this "
+                       f"page; this entry is kept as {registered.key!r}", "duplicate", "key")
+        return [self._render(registered, links, summary, body)]
+
+    # -- reading options ----------------------------------------------------
+
+    def _links(self) -> list[tuple[str, str, str | None]]:
+        """Every link option in display order, as ``(label, written, url)``;
+        ``url`` is ``None`` where the written target was refused."""
+        links = []
+        for label in LINK_LABELS:
+            if label in self.options:
+                written = self.options[label]
+                links.append((label, written, self._checked(model.check_url(written), "link", label)))
+        if "links" in self.options:
+            links.extend(self._checked(model.parse_extra_links(self.options["links"]), "link", "links"))
+        return links
+
+    def _venue(self) -> Venue:
+        raw = self.options.get("venue", "")
+        venue = parser_for_setting(self.config.papershelf_venue_aliases).parse(raw)
+        if venue.year is not None and model.check_venue_year(venue).problems:
+            self._warn(f"impossible year {venue.year} in venue {raw!r}", "year", "venue")
+            venue = Venue(raw=venue.raw, name=venue.name, kind=venue.kind, extras=venue.extras,
+                          ratings=venue.ratings)
+        if raw.strip() and venue.kind == "unknown":
+            self._warn(f"unknown venue {venue.name!r} in {raw.strip()!r}: it is shown as written; "
+                       "add it to papershelf_venue_aliases in conf.py to give it a kind",
+                       "venue", "venue")
+        return venue
+
+    def _year(self, venue: Venue) -> int | None:
+        if "year" not in self.options:
+            return venue.year
+        year = self._checked(model.check_year(self.options["year"]), "year", "year")
+        if year is None:
+            return venue.year
+        if venue.year and venue.year != year:
+            self._warn(f"year {year} differs from the venue's year {venue.year} "
+                       f"({venue.raw.strip()!r}); using {year}", "year", "year")
+        return year
+
+    def _rating(self, venue: Venue) -> tuple[int, ...]:
+        if "rating" not in self.options:
+            return venue.ratings
+        return self._checked(model.check_rating(self.options["rating"]), "rating", "rating") \
+            or venue.ratings
+
+    def _key(self, title: str, links: tuple[Link, ...]) -> str:
+        if "key" in self.options:
+            key = self._checked(model.check_key(self.options["key"]), "key", "key")
+            if key:
+                return key
+        return model.derive_key(title, links)
+
+    # -- output ---------------------------------------------------------------
+
+    def _render(self, paper: Paper, links: list[tuple[str, str, str | None]], summary: nodes.paragraph | None,
+                notes: list[nodes.Node]) -> paper_entry:
+        entry = paper_entry()
+        entry["ids"].append(paper.anchor)
+        entry["data"] = entry_data(paper)
+        self.set_source_info(entry)
+        self.state.document.note_explicit_target(entry)
+
+        title = paper_title("", paper.title)
+        title["refid"] = paper.anchor
+        entry += title
+        if paper.authors:
+            entry += nodes.paragraph("", ", ".join(paper.authors), classes=["ps-authors"])
+        entry += _spaced(nodes.paragraph(classes=["ps-badges"]), badge_nodes(paper))
+
+        buttons = [self._link_node(*link) for link in links]
+        if buttons:
+            entry += _spaced(nodes.paragraph(classes=["ps-links"]), buttons)
+        if summary is not None:
+            summary["classes"].append("ps-summary")
+            entry += summary
+        if notes:
+            details = paper_notes()
+            details.extend(notes)
+            entry += details
+        return entry
+
+    def _link_node(self, label: str, written: str, url: str | None) -> nodes.Node:
+        line = self._option_line(label if label in LINK_LABELS else "links")
+        if not url:
+            # a refused link shows what was written, never as a link
+            refused = nodes.inline("", "", classes=["ps-link", "ps-link-refused"])
+            refused += nodes.Text(f"{label}: ")
+            refused += nodes.literal(written, written.strip())
+            return refused
+        reference = nodes.reference("", label, refuri=url, internal=False,
+                                    classes=["ps-link", f"ps-link-{model.slugify(label)}"])
+        reference.source, _ = self.get_source_info()
+        reference.line = line
+        return reference
+
+    # -- warnings -------------------------------------------------------------
+
+    def _checked(self, checked: model.Checked, subtype: str, option: str | None = None):
+        for problem in checked.problems:
+            self._warn(problem, subtype, option)
+        return checked.value
+
+    def _warn(self, message: str, subtype: str, option: str | None = None) -> None:
+        warn(message, subtype, (self.env.docname, self._option_line(option)))
+
+    def _option_line(self, option: str | None) -> int:
+        """The source line of ``:option:``, found in the directive's own text."""
+        if option:
+            for offset, line in enumerate(self.block_text.splitlines()):
+                if line.lstrip().startswith(f":{option}:"):
+                    return self.lineno + offset
+        return self.lineno
+
+
+def _spaced(parent: nodes.Element, children: list[nodes.Node]) -> nodes.Element:
+    """Children separated by spaces, so text builders do not run them together."""
+    for index, child in enumerate(children):
+        if index:
+            parent += nodes.Text(" ")
+        parent += child
+    return parent

@@ -1,0 +1,67 @@
+"""HTML rendering of the paper nodes.
+
+Other builders fall back to the docutils node each class derives from.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .nodes import ENTRY_CLASS, paper_badge, paper_entry, paper_notes, paper_title
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.writers.html5 import HTML5Translator
+
+
+def visit_paper_entry(self: HTML5Translator, node: paper_entry) -> None:
+    attributes = {f"data-{name}": value for name, value in node.get("data", {}).items()}
+    self.body.append(self.starttag(node, "article", CLASS=ENTRY_CLASS, **attributes))
+
+
+def depart_paper_entry(self: HTML5Translator, node: paper_entry) -> None:
+    self.body.append("</article>\n")
+
+
+def visit_paper_title(self: HTML5Translator, node: paper_title) -> None:
+    self.body.append(self.starttag(node, "p", "", CLASS="ps-title"))
+    self.body.append('<span class="ps-title-text">')
+
+
+def depart_paper_title(self: HTML5Translator, node: paper_title) -> None:
+    self.body.append("</span>")
+    if node.get("refid") and self.config.html_permalinks:
+        icon = self.config.html_permalinks_icon
+        self.body.append(f'<a class="headerlink" href="#{self.attval(node["refid"])}" '
+                         f'title="Link to this paper">{icon}</a>')
+    self.body.append("</p>\n")
+
+
+def visit_paper_badge(self: HTML5Translator, node: paper_badge) -> None:
+    attributes = {"title": node["tooltip"]} if node.get("tooltip") else {}
+    self.body.append(self.starttag(node, "span", "", **attributes))
+
+
+def depart_paper_badge(self: HTML5Translator, node: paper_badge) -> None:
+    self.body.append("</span>")
+
+
+def visit_paper_notes(self: HTML5Translator, node: paper_notes) -> None:
+    label = self.encode(self.config.papershelf_notes_label)
+    self.body.append(self.starttag(node, "details", CLASS="ps-notes"))
+    self.body.append(f"<summary>{label}</summary>\n<div class=\"ps-notes-body\">\n")
+
+
+def depart_paper_notes(self: HTML5Translator, node: paper_notes) -> None:
+    self.body.append("</div>\n</details>\n")
+
+
+def setup_html(app: Sphinx) -> None:
+    """Register the node classes with their HTML visitors."""
+    for node_class, visit, depart in (
+        (paper_entry, visit_paper_entry, depart_paper_entry),
+        (paper_title, visit_paper_title, depart_paper_title),
+        (paper_badge, visit_paper_badge, depart_paper_badge),
+        (paper_notes, visit_paper_notes, depart_paper_notes),
+    ):
+        app.add_node(node_class, html=(visit, depart))

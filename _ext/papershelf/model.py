@@ -1,0 +1,255 @@
+"""The paper record and the rules for its fields.
+
+Everything a ``paper`` directive says is checked here, with no Sphinx import:
+keys, links, statuses, years, tags, ratings.  Checks return a value and a list
+of problems; the directive turns problems into warnings with a location.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from .venues import MIN_YEAR, Venue, parse_ratings
+
+#: Reading statuses, in the order indexes list them.
+STATUSES = ("read", "skimmed", "unread")
+
+#: Link options a ``paper`` directive takes, in the order the buttons show.
+LINK_LABELS = ("paper", "pdf", "code", "data", "project", "blog", "openreview",
+               "slides", "video", "poster")
+
+#: How far ahead of this year a paper's year may be.
+YEARS_AHEAD = 1
+
+KEY_RE = re.compile(r"^\w[\w.\-]*$")
+_ARXIV_NEW_RE = re.compile(r"(?<![\w.])(\d{4}\.\d{4,5})(v\d+)?(?![\d])")
+_ARXIV_OLD_RE = re.compile(r"(?<![\w.])([a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(v\d+)?", re.IGNORECASE)
+_ARXIV_HOST_RE = re.compile(r"^(?:www\.|export\.)?arxiv\.org$", re.IGNORECASE)
+_DOI_RE = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
+_ARXIV_SHORTHAND_RE = re.compile(r"^arxiv:\s*(\S+)$", re.IGNORECASE)
+_SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
+_SLUG_MAX = 60
+_UNSAFE_SCHEMES = frozenset({"javascript", "vbscript", "data", "file", "blob", "filesystem"})
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One labelled link of a paper."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """What the site knows about one paper on one page: plain, picklable data."""
+
+    key: str
+    title: str
+    docname: str
+    lineno: int
+    anchor: str
+    venue: Venue
+    year: int | None = None
+    authors: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    tags: tuple[str, ...] = ()
+    status: str = "unread"
+    rating: tuple[int, ...] = ()
+
+    @property
+    def arxiv_id(self) -> str | None:
+        return next(filter(None, (arxiv_id_of(link.url) for link in self.links)), None)
+
+
+@dataclass
+class Checked:
+    """A value read from an option, and what was wrong with the input."""
+
+    value: object
+    problems: list[str] = field(default_factory=list)
+
+
+# -- keys -------------------------------------------------------------------
+
+def slugify(text: str, max_length: int = _SLUG_MAX) -> str:
+    """A lowercase, hyphenated form of ``text`` that keeps letters of any script."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    slug = re.sub(r"[^\w]+|_+", "-", text).strip("-")
+    if len(slug) > max_length:
+        cut = slug.rfind("-", 0, max_length + 1)
+        slug = slug[: cut if cut > max_length // 2 else max_length].strip("-")
+    return slug
+
+
+def arxiv_id_of(url: str) -> str | None:
+    """The arXiv identifier (without version) of an arxiv.org link."""
+    parts = urlsplit(url)
+    if not _ARXIV_HOST_RE.match(parts.hostname or ""):
+        return None
+    path = parts.path
+    match = _ARXIV_NEW_RE.search(path) or _ARXIV_OLD_RE.search(path.split("/", 2)[-1])
+    return match.group(1) if match else None
+
+
+def doi_of(url: str) -> str | None:
+    match = _DOI_RE.match(url.strip())
+    return match.group(1) if match and "doi.org" in url.lower() else None
+
+
+def derive_key(title: str, links: tuple[Link, ...] | list[Link]) -> str:
+    """A stable key: the arXiv id of a link, else its DOI, else the title's slug."""
+    for link in links:
+        arxiv_id = arxiv_id_of(link.url)
+        if arxiv_id:
+            return arxiv_id.replace("/", "-")
+    for link in links:
+        doi = doi_of(link.url)
+        if doi:
+            return "doi-" + slugify(doi, max_length=_SLUG_MAX)
+    slug = slugify(title)
+    if slug:
+        return slug
+    digest = hashlib.sha1(title.encode("utf-8")).hexdigest()[:10]
+    return f"paper-{digest}"
+
+
+def check_key(value: str) -> Checked:
+    key = value.strip()
+    if not KEY_RE.match(key):
+        return Checked(None, [f"invalid key {value!r}: use letters, digits, '.', '-' and '_', "
+                              "starting with a letter or digit"])
+    return Checked(key)
+
+
+def anchor_for(key: str) -> str:
+    """The HTML id of a paper on its page."""
+    return f"paper-{key}"
+
+
+# -- links ------------------------------------------------------------------
+
+def check_url(value: str) -> Checked:
+    """An http(s) URL from an option value, or the reason it cannot be a link.
+
+    ``arXiv:2310.15213`` and DOIs (``10.48550/arXiv.2501.07542``) are accepted
+    and written out as their https address.  Anything that is not http(s) is
+    refused, whatever its spelling: ``javascript:``, ``JaVa\\tScript:``,
+    ``data:``, ``file:``, a relative path, a paper title.
+    """
+    text = value.strip().strip("<>").strip()
+    if not text:
+        return Checked(None, ["empty link"])
+    arxiv = _ARXIV_SHORTHAND_RE.match(text)
+    if arxiv:
+        ident = arxiv.group(1)
+        if _ARXIV_NEW_RE.fullmatch(ident) or _ARXIV_OLD_RE.fullmatch(ident):
+            return Checked(f"https://arxiv.org/abs/{ident}")
+        return Checked(None, [f"{text!r} is not a valid arXiv identifier"])
+    doi = _DOI_RE.match(text)
+    if doi and not text.lower().startswith(("http://", "https://")):
+        return Checked(f"https://doi.org/{doi.group(1)}")
+    # Browsers drop control characters and blanks inside a scheme, so judge the
+    # scheme with them removed: "java\tscript:" is "javascript:".
+    compact = re.sub(r"[\x00-\x20\x7f]+", "", text)
+    scheme = _SCHEME_RE.match(compact)
+    if scheme and scheme.group(1).lower() not in ("http", "https"):
+        name = scheme.group(1).lower()
+        if name not in _UNSAFE_SCHEMES and re.search(r"\s", text):
+            # "Attention: all you need" is a title, not a URL with a scheme
+            return Checked(None, [f"{_short(text)!r} is not a URL: links must start with http:// or https://"])
+        return Checked(None, [f"{_short(text)!r} is not a web link: the {name}: "
+                              "scheme is not allowed, only http and https"])
+    if not scheme:
+        return Checked(None, [f"{_short(text)!r} is not a URL: links must start with http:// or https://"])
+    if re.search(r"[\x00-\x20\x7f]", text):
+        return Checked(None, [f"{_short(text)!r} is not a URL: it contains spaces or control characters"])
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError as error:
+        return Checked(None, [f"{_short(text)!r} is not a valid URL: {error}"])
+    if not parts.hostname:
+        return Checked(None, [f"{_short(text)!r} has no host name"])
+    return Checked(text)
+
+
+def parse_extra_links(value: str) -> Checked:
+    """``Label <https://...>`` items, any number, on one line or several.
+
+    The value is a list of ``(label, written, url)``; ``url`` is ``None`` where
+    the written target was refused.
+    """
+    links: list[tuple[str, str, str | None]] = []
+    problems: list[str] = []
+    position = 0
+    for match in re.finditer(r"([^<>]*?)\s*<([^<>]*)>", value):
+        label = " ".join(match.group(1).strip(" \t\n,;").split())
+        between = value[position: match.start()].strip(" \t\n,;")
+        position = match.end()
+        if between:
+            problems.append(f"cannot read {_short(between)!r} in links: write each as 'Label <https://...>'")
+        if not label:
+            problems.append(f"link <{match.group(2)}> has no label: write 'Label <https://...>'")
+            continue
+        checked = check_url(match.group(2))
+        problems.extend(f"{label}: {problem}" for problem in checked.problems)
+        links.append((label, match.group(2), checked.value))
+    tail = value[position:].strip(" \t\n,;")
+    if tail:
+        problems.append(f"cannot read {_short(tail)!r} in links: write each as 'Label <https://...>'")
+    return Checked(links, problems)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- other fields -----------------------------------------------------------
+
+def check_status(value: str | None, has_notes: bool) -> Checked:
+    default = "read" if has_notes else "unread"
+    if value is None or not value.strip():
+        return Checked(default)
+    status = value.strip().lower()
+    if status not in STATUSES:
+        return Checked(default, [f"unknown status {value.strip()!r}: use one of {', '.join(STATUSES)}"])
+    return Checked(status)
+
+
+def check_year(value: str, today: datetime.date | None = None) -> Checked:
+    latest = (today or datetime.date.today()).year + YEARS_AHEAD
+    text = value.strip()
+    if not re.fullmatch(r"\d{1,6}", text):
+        return Checked(None, [f"invalid year {text!r}: write a four-digit year such as 2024"])
+    year = int(text)
+    if not MIN_YEAR <= year <= latest:
+        return Checked(None, [f"impossible year {year}: expected {MIN_YEAR} to {latest}"])
+    return Checked(year)
+
+
+def check_venue_year(venue: Venue, today: datetime.date | None = None) -> Checked:
+    """The year a venue string implies, unless it is impossible."""
+    if venue.year is None:
+        return Checked(None)
+    return check_year(str(venue.year), today)
+
+
+def split_list(value: str) -> tuple[str, ...]:
+    """Comma-separated items (a semicolon wins when present), stripped, deduplicated."""
+    separator = ";" if ";" in value else ","
+    items = (" ".join(item.split()) for item in value.split(separator))
+    return tuple(dict.fromkeys(item for item in items if item))
+
+
+def check_rating(value: str) -> Checked:
+    scores = parse_ratings(value)
+    if not scores:
+        return Checked((), [f"invalid rating {value.strip()!r}: write reviewer scores from 0 to 10, "
+                            "such as '8 6 6 5'"])
+    return Checked(scores)

@@ -1,0 +1,39 @@
+"""Sphinx configuration of the Papershelf site."""
+
+import sys
+from pathlib import Path
+
+# The extension lives in _ext/ and is also installed into .venv; putting the
+# working tree first means an edit to it is used without reinstalling.
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+
+project = "Papershelf"
+author = "Papershelf readers"
+copyright = "2024-2026, Papershelf readers"
+
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "papershelf",
+]
+
+source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
+root_doc = "index"
+exclude_patterns = [
+    "_build", ".venv", "tests", "README.md", "Thumbs.db", ".DS_Store",
+    ".pytest_cache", ".hypothesis", "*.egg-info",
+]
+
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+html_theme = "furo"
+html_title = "Papershelf"
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
+html_show_sourcelink = False
+
+# Papershelf: venue aliases this site adds to the built-in table.
+# Each alias maps to a canonical name, or to (name, kind) with kind one of
+# conference, journal, workshop, findings, preprint, unknown.
+papershelf_venue_aliases = {}

@@ -1,0 +1,3 @@
+extensions = ["myst_parser", "papershelf"]
+html_theme = "basic"
+exclude_patterns = ["_build"]

@@ -1,0 +1,134 @@
+"""The HTML a paper entry renders to."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import read_html, warnings_of
+
+
+def entry(html: str, key: str) -> str:
+    match = re.search(rf'<article class="ps-paper"[^>]*id="paper-{re.escape(key)}">.*?</article>',
+                      html, re.S)
+    assert match, f"no entry with key {key!r}"
+    return match.group(0)
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_example_entry(app):
+    app.build()
+    assert warnings_of(app) == []
+    html = entry(read_html(app), "2310.15213")
+    # the title, with a permalink to the entry's own anchor
+    assert '<span class="ps-title-text">Function Vectors in Large Language Models</span>' in html
+    assert 'class="headerlink" href="#paper-2310.15213"' in html
+    # the data a reader's filter uses
+    for attribute in ('data-key="2310.15213"', 'data-venue="ICLR"', 'data-venue-kind="conference"',
+                      'data-year="2024"', 'data-status="read"',
+                      'data-tags="task vectors|interpretability"'):
+        assert attribute in html
+    # badges: venue coloured by kind, year, status, tags
+    assert '<span class="ps-badge ps-venue ps-kind-conference" title="ICLR 2024 (conference)">ICLR</span>' in html
+    assert '<span class="ps-badge ps-year" title="Year">2024</span>' in html
+    assert '<span class="ps-badge ps-status ps-status-read"' in html
+    assert '>task vectors</span>' in html and '>interpretability</span>' in html
+    # link buttons are real links
+    assert re.search(r'<a class="ps-link ps-link-paper reference external" '
+                     r'href="http://arxiv.org/abs/2310.15213">paper</a>', html)
+    assert 'href="https://github.com/ericwtodd/function_vectors">code</a>' in html
+    # the summary is visible, the notes are collapsed in <details> (closed: no "open")
+    assert '<p class="ps-summary">One-line summary that is always visible.</p>' in html
+    notes = re.search(r"<details class=\"ps-notes\">\s*<summary>Notes</summary>(.*?)</details>", html, re.S)
+    assert notes, html
+    assert "Longer notes" in notes.group(1)
+    assert '<span class="math notranslate nohighlight">' in notes.group(1)
+    assert "<li><p>a point</p></li>" in notes.group(1)
+    assert "One-line summary" not in notes.group(1)
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_entry_with_every_kind_of_option(app):
+    app.build()
+    html = entry(read_html(app), "bhattamishra2024")
+    assert '<p class="ps-authors">Satwik Bhattamishra, Arkil Patel, Phil Blunsom, Varun Kanade</p>' in html
+    assert '<span class="ps-badge ps-extra">Oral</span>' in html
+    assert 'title="Reviewer ratings, mean 7.33">8 / 8 / 6</span>' in html
+    assert '<span class="ps-badge ps-status ps-status-skimmed"' in html
+    labels = re.findall(r'<a class="ps-link[^"]*" href="([^"]+)">([^<]+)</a>', html)
+    assert labels == [
+        ("https://arxiv.org/abs/2310.03016", "paper"),
+        ("https://openreview.net/forum?id=ekeyCgeRfC", "openreview"),
+        ("https://example.org/talk", "Talk"),
+        ("https://example.org/poster.pdf", "Poster PDF"),
+    ]
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_title_only_entry_is_unread_and_has_no_notes(app):
+    app.build()
+    html = entry(read_html(app), "batch-icl-effective-efficient-and-order-agnostic-in-context")
+    assert 'data-status="unread"' in html
+    assert "ps-status-unread" in html
+    assert "<details" not in html and "ps-summary" not in html
+    assert 'title="Arxiv Jan 2024 (preprint)">arXiv</span>' in html
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_titles_tags_and_venues_are_escaped(app):
+    app.build()
+    page = read_html(app)
+    assert "<script>alert(1)</script>" not in page
+    assert "<b>Bold</b>" not in page and "<i>x</i>" not in page
+    assert "大语言模型的幻觉：一项综述 &lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;i&gt;x&lt;/i&gt;" in page
+    assert "Workshop on &lt;b&gt;Bold&lt;/b&gt; Things" in page
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_papers_do_not_enter_the_navigation(app):
+    app.build()
+    toc = app.env.tocs["index"].astext()
+    assert "Function Vectors" not in toc
+    assert "<section" not in entry(read_html(app), "2310.15213")
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_cross_references_show_the_title(app):
+    app.build()
+    html = read_html(app, "other")
+    assert re.search(r'<a class="reference internal" href="index.html#paper-2310.15213" '
+                     r'title="Function Vectors in Large Language Models"><span class="xref paper paper-ref">'
+                     r"Function Vectors in Large Language Models</span></a>", html)
+    # the short role and an explicit title
+    assert 'href="index.html#paper-bhattamishra2024"' in html
+    assert ">the batch paper</span></a>" in html
+    # an arXiv id finds the paper whose own key is something else
+    assert html.count('href="index.html#paper-bhattamishra2024"') == 2
+
+
+@pytest.mark.sphinx("text", testroot="basic", freshenv=True)
+def test_other_builders_render_the_entries(app):
+    app.build()
+    text = (app.outdir / "index.txt").read_text(encoding="utf-8")
+    assert "Function Vectors in Large Language Models" in text
+    assert "ICLR 2024 read task vectors interpretability" in text
+    assert "Longer notes" in text
+    assert warnings_of(app) == []
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_stylesheet_is_shipped(app):
+    app.build()
+    assert (app.outdir / "_static" / "papershelf.css").is_file()
+    assert 'href="_static/papershelf.css' in read_html(app)
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_domain_objects_feed_the_inventory(app):
+    app.build()
+    objects = sorted(app.env.domains["paper"].get_objects())
+    assert ("2310.15213", "Function Vectors in Large Language Models", "paper", "index",
+            "paper-2310.15213", 1) in objects
+    assert (app.outdir / "objects.inv").is_file()
