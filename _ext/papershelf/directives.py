@@ -8,6 +8,7 @@ other documents' papers.
 from __future__ import annotations
 
 import difflib
+import re
 from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
@@ -22,6 +23,8 @@ from .venues import Venue, parser_for_setting
 
 if TYPE_CHECKING:
     from .domain import PaperDomain
+
+_FOUR_DIGITS_RE = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 #: Every option of the directive, in the order the README documents them.
 OPTION_NAMES = ("key", "authors", "venue", "year", *LINK_LABELS, "links", "tags",
@@ -79,7 +82,7 @@ class PaperDirective(SphinxDirective):
             links=tuple(Link(label, url) for label, _, url in links if url),
             tags=model.split_list(self.options.get("tags", "")),
             status=self._checked(model.check_status(self.options.get("status"),
-                                                    bool(summary or body)), "status"),
+                                                    bool(summary or body)), "status", "status"),
             rating=self._rating(venue),
         )
         key = self._key(title, paper.links)
@@ -107,8 +110,11 @@ class PaperDirective(SphinxDirective):
     def _venue(self) -> Venue:
         raw = self.options.get("venue", "")
         venue = parser_for_setting(self.config.papershelf_venue_aliases).parse(raw)
-        if venue.year is not None and model.check_venue_year(venue).problems:
-            self._warn(f"impossible year {venue.year} in venue {raw!r}", "year", "venue")
+        unread_year = _FOUR_DIGITS_RE.search(raw) if venue.year is None else None
+        if unread_year:
+            self._warn(f"impossible year {unread_year.group(0)} in venue {raw.strip()!r}", "year", "venue")
+        elif venue.year is not None and model.check_venue_year(venue).problems:
+            self._warn(f"impossible year {venue.year} in venue {raw.strip()!r}", "year", "venue")
             venue = Venue(raw=venue.raw, name=venue.name, kind=venue.kind, extras=venue.extras,
                           ratings=venue.ratings)
         if raw.strip() and venue.kind == "unknown":
@@ -176,7 +182,7 @@ class PaperDirective(SphinxDirective):
             # a refused link shows what was written, never as a link
             refused = nodes.inline("", "", classes=["ps-link", "ps-link-refused"])
             refused += nodes.Text(f"{label}: ")
-            refused += nodes.literal(written, written.strip())
+            refused += nodes.inline(written, written.strip(), classes=["ps-refused-target"])
             return refused
         reference = nodes.reference("", label, refuri=url, internal=False,
                                     classes=["ps-link", f"ps-link-{model.slugify(label)}"])

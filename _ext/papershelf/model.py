@@ -194,6 +194,7 @@ def parse_extra_links(value: str) -> Checked:
         position = match.end()
         if between:
             problems.append(f"cannot read {_short(between)!r} in links: write each as 'Label <https://...>'")
+            links.append(("link", between, None))
         if not label:
             problems.append(f"link <{match.group(2)}> has no label: write 'Label <https://...>'")
             continue
@@ -203,6 +204,7 @@ def parse_extra_links(value: str) -> Checked:
     tail = value[position:].strip(" \t\n,;")
     if tail:
         problems.append(f"cannot read {_short(tail)!r} in links: write each as 'Label <https://...>'")
+        links.append(("link", tail, None))
     return Checked(links, problems)
 
 

@@ -157,24 +157,19 @@ def parse_ratings(text: str) -> tuple[int, ...]:
     A glued run of digits is read a score per digit, except that ``10`` is one
     score (review scales go from 1 to 10).  Anything outside 0..10 gives ``()``.
     """
+    tokens = [token for token in re.split(r"[\s,/]+", text.strip()) if token]
+    if not tokens or not all(token.isdigit() for token in tokens):
+        return ()
     scores: list[int] = []
-    for token in re.split(r"[\s,/]+", text.strip()):
-        if not token:
-            continue
-        if not token.isdigit():
-            return ()
-        if len(token) > 1 and token != "10":
-            position = 0
-            while position < len(token):
-                if token.startswith("10", position):
-                    scores.append(10)
-                    position += 2
-                else:
-                    scores.append(int(token[position]))
-                    position += 1
-        else:
-            scores.append(int(token))
-    if not scores or any(score > 10 for score in scores):
+    if len(tokens) == 1 and len(tokens[0]) > 1 and tokens[0] != "10":
+        glued, position = tokens[0], 0
+        while position < len(glued):
+            width = 2 if glued.startswith("10", position) else 1
+            scores.append(int(glued[position: position + width]))
+            position += width
+    else:
+        scores = [int(token) for token in tokens]
+    if any(score > 10 for score in scores):
         return ()
     return tuple(scores)
 
