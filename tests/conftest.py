@@ -27,3 +27,20 @@ def warnings_of(app) -> list[str]:
 
 def read_html(app, docname: str = "index") -> str:
     return (Path(app.outdir) / f"{docname}.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def make_apps(make_app):
+    """Like ``make_app``, for tests that build more than once: each new
+    application first cleans up the global state (registered nodes, roles)
+    that the one before left, as a separate ``sphinx-build`` run would."""
+    made = []
+
+    def make(*args, **kwargs):
+        if made:
+            made[-1].cleanup()
+        app = make_app(*args, **kwargs)
+        made.append(app)
+        return app
+
+    return make

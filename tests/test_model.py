@@ -1,0 +1,124 @@
+"""The rules for a paper's fields, without Sphinx."""
+
+from __future__ import annotations
+
+import datetime
+import pickle
+
+import pytest
+
+from papershelf.model import (
+    Link, Paper, anchor_for, arxiv_id_of, check_key, check_rating, check_status, check_url,
+    check_year, derive_key, parse_extra_links, slugify, split_list,
+)
+from papershelf.venues import parse_venue
+
+
+@pytest.mark.parametrize(("value", "url"), [
+    ("https://arxiv.org/abs/2310.15213", "https://arxiv.org/abs/2310.15213"),
+    ("  http://example.org/a?b=c#d  ", "http://example.org/a?b=c#d"),
+    ("<https://example.org>", "https://example.org"),
+    ("arXiv:2305.19420", "https://arxiv.org/abs/2305.19420"),
+    ("arxiv: 2305.19420v2", "https://arxiv.org/abs/2305.19420v2"),
+    ("10.48550/arXiv.2501.07542", "https://doi.org/10.48550/arXiv.2501.07542"),
+    ("doi:10.1145/3442188.3445922", "https://doi.org/10.1145/3442188.3445922"),
+    ("https://例え.jp/論文", "https://例え.jp/論文"),
+])
+def test_accepted_links(value, url):
+    assert check_url(value).value == url
+    assert check_url(value).problems == []
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ("javascript:alert(1)", "javascript: scheme is not allowed"),
+    ("JaVaScRiPt:alert(1)", "javascript: scheme is not allowed"),
+    (" java\tscript:alert(1)", "javascript: scheme is not allowed"),
+    ("java\nscript:alert(1)", "javascript: scheme is not allowed"),
+    ("\x01javascript:alert(1)", "javascript: scheme is not allowed"),
+    ("vbscript:msgbox", "vbscript: scheme is not allowed"),
+    ("data:text/html;base64,PHNjcmlwdD4=", "data: scheme is not allowed"),
+    ("file:///etc/passwd", "file: scheme is not allowed"),
+    ("ftp://example.org/x", "ftp: scheme is not allowed"),
+    ("Positional Information Matters for Invariant In-Context Learning", "is not a URL"),
+    ("Attention: all you need", "is not a URL"),
+    ("//example.org/x", "is not a URL"),
+    ("papers/local.pdf", "is not a URL"),
+    ("https://exa mple.org", "contains spaces"),
+    ("https://", "has no host name"),
+    ("http://example.org:port/", "is not a valid URL"),
+    ("arXiv:not-an-id", "not a valid arXiv identifier"),
+    ("", "empty link"),
+])
+def test_refused_links(value, problem):
+    checked = check_url(value)
+    assert checked.value is None
+    assert len(checked.problems) == 1 and problem in checked.problems[0]
+
+
+def test_extra_links():
+    checked = parse_extra_links("Talk <https://a.org/t>, Poster PDF <https://a.org/p.pdf>\n"
+                                "Demo <javascript:x>; <https://nolabel.org> trailing words")
+    assert checked.value == [
+        ("Talk", "https://a.org/t", "https://a.org/t"),
+        ("Poster PDF", "https://a.org/p.pdf", "https://a.org/p.pdf"),
+        ("Demo", "javascript:x", None),
+        ("link", "trailing words", None),
+    ]
+    assert len(checked.problems) == 3
+
+
+def test_keys():
+    arxiv = (Link("paper", "http://arxiv.org/abs/2310.15213v2"),)
+    assert derive_key("Function Vectors", arxiv) == "2310.15213"
+    assert derive_key("X", (Link("pdf", "https://arxiv.org/pdf/2210.14199.pdf"),)) == "2210.14199"
+    assert derive_key("X", (Link("paper", "https://arxiv.org/abs/hep-th/9901001"),)) == "hep-th-9901001"
+    assert derive_key("X", (Link("paper", "https://doi.org/10.1145/3442188.3445922"),)) \
+        == "doi-10-1145-3442188-3445922"
+    assert derive_key("Function Vectors in Large Language Models", ()) \
+        == "function-vectors-in-large-language-models"
+    assert derive_key("大语言模型的幻觉", ()) == "大语言模型的幻觉"
+    assert derive_key("!!!", ()).startswith("paper-")
+    assert derive_key("!!!", ()) == derive_key("!!!", ())
+    assert len(derive_key("word " * 40, ())) <= 60
+    assert check_key("vaswani2017").value == "vaswani2017"
+    assert check_key("2310.15213").value == "2310.15213"
+    assert check_key("has space").value is None
+    assert check_key("-leading").value is None
+    assert anchor_for("2310.15213") == "paper-2310.15213"
+
+
+def test_arxiv_ids():
+    assert arxiv_id_of("https://arxiv.org/abs/2310.15213v3") == "2310.15213"
+    assert arxiv_id_of("https://export.arxiv.org/pdf/2310.15213") == "2310.15213"
+    assert arxiv_id_of("https://example.org/abs/2310.15213") is None
+
+
+def test_status_year_rating_lists():
+    assert check_status(None, has_notes=True).value == "read"
+    assert check_status(None, has_notes=False).value == "unread"
+    assert check_status("Skimmed", has_notes=False).value == "skimmed"
+    assert check_status("maybe", has_notes=True).value == "read"
+    assert check_status("maybe", has_notes=True).problems
+    today = datetime.date(2026, 11, 22)
+    assert check_year("2024", today).value == 2024
+    assert check_year("2027", today).value == 2027
+    assert check_year("2028", today).value is None
+    assert check_year("1899", today).value is None
+    assert check_year("twenty", today).problems
+    assert check_rating("8 6 6 5").value == (8, 6, 6, 5)
+    assert check_rating("8 6 6 50").problems
+    assert split_list("task vectors, ICL , ,ICL") == ("task vectors", "ICL")
+    assert split_list("Smith, J.; Doe, A.") == ("Smith, J.", "Doe, A.")
+    assert slugify("  Hello,  World!  ") == "hello-world"
+
+
+def test_paper_records_are_plain_and_small():
+    paper = Paper(key="2310.15213", title="Function Vectors in Large Language Models",
+                  docname="papers/icl", lineno=12, anchor="paper-2310.15213",
+                  venue=parse_venue("ICLR 2024 Oral"), year=2024,
+                  links=(Link("paper", "http://arxiv.org/abs/2310.15213"),), tags=("task vectors",),
+                  status="read")
+    assert pickle.loads(pickle.dumps(paper)) == paper
+    assert paper.arxiv_id == "2310.15213"
+    with pytest.raises(AttributeError):
+        paper.title = "changed"  # type: ignore[misc]
