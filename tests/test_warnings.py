@@ -25,6 +25,8 @@ EXPECTED = [
     (54, "link", "'java\\tscript:alert(1)' is not a web link: the javascript: scheme"),
     (58, "link", "cannot read 'Slides https://example.org/no-angle-brackets' in links"),
     (62, "year", "impossible year 1066 in venue 'ICML 1066'"),
+    (68, "duplicate", "duplicate paper key 'clash': the anchor 'paper-clash' is already taken "
+                      "on this page; this entry is kept as 'clash-2'"),
 ]
 
 
@@ -52,8 +54,9 @@ def test_each_bad_input_warns_at_its_line(app):
 def test_bad_entries_are_still_rendered(app):
     app.build()
     html = read_html(app)
-    # nothing is lost: all 15 entries are on the page, the twin under a new key
-    assert html.count('<article class="ps-paper"') == 15
+    # nothing is lost: all 16 entries are on the page, the twin under a new key
+    assert html.count('<article class="ps-paper"') == 16
+    assert 'id="paper-clash"' in html and 'id="paper-clash-2"' in html
     assert 'id="paper-twin"' in html and 'id="paper-twin-2"' in html
     assert ">Untitled paper</span>" in html
     # a refused link is shown as text, never as a link

@@ -86,11 +86,15 @@ class PaperDirective(SphinxDirective):
             rating=self._rating(venue),
         )
         key = self._key(title, paper.links)
-        registered = domain.add_paper(paper, key)
+        document = self.state.document
+        registered = domain.add_paper(paper, key, reserved_ids=document.ids)
         if registered.key != key:
-            first = domain.papers[docname][key]
-            self._warn(f"duplicate paper key {key!r}: already used on line {first.lineno} of this "
-                       f"page; this entry is kept as {registered.key!r}", "duplicate", "key")
+            first = next((other for other in domain.papers[docname].values()
+                          if other.key.casefold() == key.casefold()), None)
+            where = (f"already used on line {first.lineno} of this page" if first else
+                     f"the anchor {model.anchor_for(key)!r} is already taken on this page")
+            self._warn(f"duplicate paper key {key!r}: {where}; this entry is kept as "
+                       f"{registered.key!r}", "duplicate", "key")
         return [self._render(registered, links, summary, body)]
 
     # -- reading options ----------------------------------------------------
@@ -155,7 +159,7 @@ class PaperDirective(SphinxDirective):
         entry["ids"].append(paper.anchor)
         entry["data"] = entry_data(paper)
         self.set_source_info(entry)
-        self.state.document.note_explicit_target(entry)
+        self.state.document.ids[paper.anchor] = entry
 
         title = paper_title("", paper.title)
         title["refid"] = paper.anchor

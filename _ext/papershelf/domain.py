@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Iterable, Iterator, Set
+from collections.abc import Container, Iterable, Iterator, Set
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -60,6 +60,7 @@ class PaperDomain(Domain):
     def clear_doc(self, docname: str) -> None:
         self.papers.pop(docname, None)
         self.refs.pop(docname, None)
+        self._taken.pop(docname, None)
         self._index = None
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
@@ -70,16 +71,21 @@ class PaperDomain(Domain):
                 self.refs[docname] = otherdata["refs"][docname]
         self._index = None
 
-    def add_paper(self, paper: Paper, key: str) -> Paper:
+    def add_paper(self, paper: Paper, key: str, reserved_ids: Container[str] = ()) -> Paper:
         """Store ``paper`` under ``key`` on its page, or under ``key-2``, ``key-3``...
-        when the page already has that key.  Returns the stored record."""
+        when the page already has that key (in any case) or another element of
+        the page already has its anchor.  Returns the stored record."""
         on_page = self.papers.setdefault(paper.docname, {})
+        taken = self._taken.get(paper.docname)
+        if taken is None or len(taken) != len(on_page):
+            taken = self._taken[paper.docname] = {existing.casefold() for existing in on_page}
         unique, number = key, 1
-        while unique.casefold() in {existing.casefold() for existing in on_page}:
+        while unique.casefold() in taken or anchor_for(unique) in reserved_ids:
             number += 1
             unique = f"{key}-{number}"
         stored = dataclasses.replace(paper, key=unique, anchor=anchor_for(unique))
         on_page[unique] = stored
+        taken.add(unique.casefold())
         self._index = None
         return stored
 
@@ -92,6 +98,13 @@ class PaperDomain(Domain):
     # -- lookup ---------------------------------------------------------------
 
     _index: dict[str, Paper] | None = None
+
+    @property
+    def _taken(self) -> dict[str, set[str]]:
+        # casefolded keys per page, to keep add_paper linear; derived, not stored
+        if not hasattr(self, "_taken_keys"):
+            self._taken_keys: dict[str, set[str]] = {}
+        return self._taken_keys
 
     def occurrences(self) -> Iterator[Paper]:
         """Every stored paper, in a fixed order: by page name, then page order."""
