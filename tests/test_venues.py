@@ -215,3 +215,8 @@ def test_site_aliases_extend_and_override_the_table():
 def test_the_alias_setting_must_be_a_dict():
     table, problems = normalise_alias_table(["MICCAI"])
     assert table == {} and "must be a dict" in problems[0]
+
+
+def test_a_year_alone_and_scores_alone():
+    assert (parse_venue("2024").name, parse_venue("2024").year) == ("", 2024)
+    assert parse_venue("OpenReview Ratings 8866").ratings == (8, 8, 6, 6)

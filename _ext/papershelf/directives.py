@@ -7,6 +7,7 @@ other documents' papers.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from typing import TYPE_CHECKING, ClassVar
@@ -114,14 +115,14 @@ class PaperDirective(SphinxDirective):
     def _venue(self) -> Venue:
         raw = self.options.get("venue", "")
         venue = parser_for_setting(self.config.papershelf_venue_aliases).parse(raw)
-        unread_year = _FOUR_DIGITS_RE.search(raw) if venue.year is None else None
+        # a four-digit number that is neither a year nor reviewer scores
+        unread_year = _FOUR_DIGITS_RE.search(raw) if venue.year is None and not venue.ratings else None
         if unread_year:
             self._warn(f"impossible year {unread_year.group(0)} in venue {raw.strip()!r}", "year", "venue")
         elif venue.year is not None and model.check_venue_year(venue).problems:
             self._warn(f"impossible year {venue.year} in venue {raw.strip()!r}", "year", "venue")
-            venue = Venue(raw=venue.raw, name=venue.name, kind=venue.kind, extras=venue.extras,
-                          ratings=venue.ratings)
-        if raw.strip() and venue.kind == "unknown":
+            venue = dataclasses.replace(venue, year=None, month=None)
+        if venue.name and venue.kind == "unknown":
             self._warn(f"unknown venue {venue.name!r} in {raw.strip()!r}: it is shown as written; "
                        "add it to papershelf_venue_aliases in conf.py to give it a kind",
                        "venue", "venue")
