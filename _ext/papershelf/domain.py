@@ -47,6 +47,13 @@ class PaperDomain(Domain):
     }
     data_version = 1
 
+    def __init__(self, env: BuildEnvironment) -> None:
+        super().__init__(env)
+        # Derived from the stored data, never stored: lookups by key or arXiv
+        # id, and the casefolded keys of each page (keeps add_paper linear).
+        self._index: dict[str, Paper] | None = None
+        self._taken: dict[str, set[str]] = {}
+
     @property
     def papers(self) -> dict[str, dict[str, Paper]]:
         return self.data["papers"]
@@ -97,14 +104,6 @@ class PaperDomain(Domain):
 
     # -- lookup ---------------------------------------------------------------
 
-    _index: dict[str, Paper] | None = None
-
-    @property
-    def _taken(self) -> dict[str, set[str]]:
-        # casefolded keys per page, to keep add_paper linear; derived, not stored
-        if not hasattr(self, "_taken_keys"):
-            self._taken_keys: dict[str, set[str]] = {}
-        return self._taken_keys
 
     def occurrences(self) -> Iterator[Paper]:
         """Every stored paper, in a fixed order: by page name, then page order."""
