@@ -115,13 +115,16 @@ class PaperDirective(SphinxDirective):
     def _venue(self) -> Venue:
         raw = self.options.get("venue", "")
         venue = parser_for_setting(self.config.papershelf_venue_aliases).parse(raw)
-        # a four-digit number that is neither a year nor reviewer scores
-        unread_year = _FOUR_DIGITS_RE.search(raw) if venue.year is None and not venue.ratings else None
-        if unread_year:
-            self._warn(f"impossible year {unread_year.group(0)} in venue {raw.strip()!r}", "year", "venue")
-        elif venue.year is not None and model.check_venue_year(venue).problems:
-            self._warn(f"impossible year {venue.year} in venue {raw.strip()!r}", "year", "venue")
+        impossible = None
+        if venue.year is not None and model.check_venue_year(venue).problems:
+            impossible = str(venue.year)
             venue = dataclasses.replace(venue, year=None, month=None)
+        elif venue.year is None and not venue.ratings:
+            # a four-digit number that is neither a year nor reviewer scores
+            number = _FOUR_DIGITS_RE.search(raw)
+            impossible = number.group(0) if number else None
+        if impossible:
+            self._warn(f"impossible year {impossible} in venue {raw.strip()!r}", "year", "venue")
         if venue.name and venue.kind == "unknown":
             self._warn(f"unknown venue {venue.name!r} in {raw.strip()!r}: it is shown as written; "
                        "add it to papershelf_venue_aliases in conf.py to give it a kind",

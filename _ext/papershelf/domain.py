@@ -104,7 +104,6 @@ class PaperDomain(Domain):
 
     # -- lookup ---------------------------------------------------------------
 
-
     def occurrences(self) -> Iterator[Paper]:
         """Every stored paper, in a fixed order: by page name, then page order."""
         for docname in sorted(self.papers):
