@@ -23,7 +23,12 @@ DEV_STAMP  := $(VENV)/.papershelf-dev
 
 .DEFAULT_GOAL := help
 
-.PHONY: help test livehtml clean distclean venv
+# The site's content was imported from these reading lists (see README).
+SEEDS       := tests/data/seeds
+SEED_NOTES  := $(SEEDS)/000_5318163b812544db.txt
+SEED_LIST   := $(SEEDS)/002_693c5a4983cc91e3.txt
+
+.PHONY: help test livehtml clean distclean venv import import-seeds
 
 # Files make must never try to build with the catch-all rule below.
 Makefile requirements.txt requirements-test.txt requirements-dev.txt pyproject.toml: ;
@@ -34,6 +39,9 @@ help: $(DOCS_STAMP)
 	@echo "  test        run the test suite (pytest)"
 	@echo "  linkcheck   check every external link"
 	@echo "  livehtml    serve the site and rebuild it on every save"
+	@echo "  import      SOURCE=list.md OUT=papers/name [TITLE=...] [FORCE=1]:"
+	@echo "              turn a Markdown reading list into topic pages"
+	@echo "  import-seeds  import the two seed lists into papers/ again"
 	@echo "  clean       remove $(BUILDDIR)"
 	@echo "  distclean   remove $(BUILDDIR) and $(VENV)"
 	@echo
@@ -63,6 +71,15 @@ test: $(TEST_STAMP)
 livehtml: $(DEV_STAMP)
 	$(BIN)/sphinx-autobuild "$(SOURCEDIR)" "$(BUILDDIR)/html" $(SPHINXOPTS) $(O) \
 		--watch _ext --ignore "$(VENV)/*" --ignore "tests/*"
+
+import: $(DOCS_STAMP)
+	@test -n "$(SOURCE)" -a -n "$(OUT)" || { echo "usage: make import SOURCE=list.md OUT=papers/name [TITLE=...] [FORCE=1]"; exit 2; }
+	$(BIN)/python -m papershelf import "$(SOURCE)" --out "$(OUT)" $(if $(TITLE),--title "$(TITLE)") \
+		$(if $(FORCE),--force) --report "$(BUILDDIR)/import/$(notdir $(OUT)).json"
+
+import-seeds: $(DOCS_STAMP)
+	$(MAKE) --no-print-directory import SOURCE=$(SEED_NOTES) OUT=papers/llm-vlm TITLE="LLM and VLM notes" FORCE=1
+	$(MAKE) --no-print-directory import SOURCE=$(SEED_LIST) OUT=papers/reading-list TITLE="Reading list" FORCE=1
 
 clean:
 	rm -rf "$(BUILDDIR)"

@@ -2,6 +2,9 @@
 
 ``python -m papershelf venue "ICLR 2025 Ratings 8 6 6 5"`` shows how a venue
 string is understood, the same way the ``paper`` directive reads it.
+
+``python -m papershelf import LIST.md --out papers/notes`` turns a Markdown
+reading list into topic pages of ``paper`` directives.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import dataclasses
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__
 from .venues import VENUE_KINDS, VenueParser
@@ -43,6 +47,23 @@ def _venue(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    from .importer import import_list, summary_text
+
+    try:
+        data = import_list(args.source, args.out, title=args.title, force=args.force)
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"papershelf import: {error}", file=sys.stderr)
+        return 1
+    if args.report:
+        args.report.parent.mkdir(parents=True, exist_ok=True)
+        args.report.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(summary_text(data, verbose=args.verbose))
+    print(f"wrote {len(data['pages'])} pages under {args.out}"
+          + (f"; report in {args.report}" if args.report else ""))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m papershelf",
                                      description="Papershelf command-line tools.")
@@ -54,6 +75,20 @@ def build_parser() -> argparse.ArgumentParser:
                        help="an extra venue alias, as papershelf_venue_aliases would add")
     venue.add_argument("--json", action="store_true", help="print JSON")
     venue.set_defaults(handler=_venue)
+
+    importer = commands.add_parser("import", help="turn a Markdown reading list into topic pages")
+    importer.add_argument("source", type=Path, metavar="SOURCE.md", help="the reading list")
+    importer.add_argument("--out", type=Path, required=True, metavar="DIR",
+                          help="folder for the pages (one per topic, a folder per group)")
+    importer.add_argument("--title", help="title of the folder's index page "
+                          "(default: from the file name)")
+    importer.add_argument("--report", type=Path, metavar="REPORT.json",
+                          help="also write the report as JSON")
+    importer.add_argument("--force", action="store_true",
+                          help="write over pages in a folder that is not empty")
+    importer.add_argument("--verbose", action="store_true",
+                          help="list routine repairs too (http arXiv links made https, ...)")
+    importer.set_defaults(handler=_import)
     return parser
 
 

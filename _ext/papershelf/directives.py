@@ -92,6 +92,10 @@ class PaperDirective(SphinxDirective):
         if registered.key != key:
             first = next((other for other in domain.papers[docname].values()
                           if other.key.casefold() == key.casefold()), None)
+            if first is not None and model.normal_title(first.title) == model.normal_title(title):
+                # the same paper listed twice on a page (under two years, say):
+                # one paper, two places
+                return [self._render(registered, links, summary, body)]
             where = (f"already used on line {first.lineno} of this page" if first else
                      f"the anchor {model.anchor_for(key)!r} is already taken on this page")
             self._warn(f"duplicate paper key {key!r}: {where}; this entry is kept as "

@@ -12,7 +12,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from .venues import MIN_YEAR, Venue, parse_ratings
 
@@ -30,6 +30,7 @@ KEY_RE = re.compile(r"^\w[\w.\-]*$")
 _ARXIV_NEW_RE = re.compile(r"(?<![\w.])(\d{4}\.\d{4,5})(v\d+)?(?![\d])")
 _ARXIV_OLD_RE = re.compile(r"(?<![\w.])([a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(v\d+)?", re.IGNORECASE)
 _ARXIV_HOST_RE = re.compile(r"^(?:www\.|export\.)?arxiv\.org$", re.IGNORECASE)
+_ARXIV_DOI_RE = re.compile(r"^/?10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 _DOI_RE = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$", re.IGNORECASE)
 _ARXIV_SHORTHAND_RE = re.compile(r"^arxiv:\s*(\S+)$", re.IGNORECASE)
 _SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
@@ -88,11 +89,18 @@ def slugify(text: str, max_length: int = _SLUG_MAX) -> str:
 
 
 def arxiv_id_of(url: str) -> str | None:
-    """The arXiv identifier (without version) of an arxiv.org link."""
+    """The arXiv identifier (without version) of an arxiv.org link, or of a
+    ``doi.org`` link to arXiv's own DOI (``10.48550/arXiv.<id>``)."""
     parts = urlsplit(url)
-    if not _ARXIV_HOST_RE.match(parts.hostname or ""):
-        return None
+    host = (parts.hostname or "").lower()
     path = parts.path
+    if host in ("doi.org", "dx.doi.org"):
+        doi = _ARXIV_DOI_RE.match(unquote(path))
+        if not doi:
+            return None
+        path = "/abs/" + doi.group(1)
+    elif not _ARXIV_HOST_RE.match(host):
+        return None
     match = _ARXIV_NEW_RE.search(path) or _ARXIV_OLD_RE.search(path.split("/", 2)[-1])
     return match.group(1) if match else None
 
@@ -117,6 +125,13 @@ def derive_key(title: str, links: tuple[Link, ...] | list[Link]) -> str:
         return slug
     digest = hashlib.sha1(title.encode("utf-8")).hexdigest()[:10]
     return f"paper-{digest}"
+
+
+def normal_title(title: str) -> str:
+    """A title with case, punctuation and spacing ironed out: two entries whose
+    titles agree in this form are the same paper."""
+    text = unicodedata.normalize("NFKC", title).casefold()
+    return " ".join(re.sub(r"[^\w]+|_+", " ", text).split())
 
 
 def check_key(value: str) -> Checked:
