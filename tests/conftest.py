@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,21 @@ pytest_plugins = ("sphinx.testing.fixtures",)
 TESTS = Path(__file__).parent
 ROOTS = TESTS / "roots"
 SEEDS = TESTS / "data" / "seeds"
+PROJECT = TESTS.parent
+#: what a build of the project's own site needs
+SITE_PARTS = ("conf.py", "index.md", "papers", "indexes", "_static")
+
+
+def copy_site(destination: Path) -> Path:
+    """A copy of the project's own site, to build without touching the clone."""
+    destination.mkdir(parents=True)
+    for part in SITE_PARTS:
+        source = PROJECT / part
+        if source.is_dir():
+            shutil.copytree(source, destination / part)
+        else:
+            shutil.copy2(source, destination / part)
+    return destination
 
 
 @pytest.fixture(scope="session")

@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS, TESTS
+from conftest import PROJECT, SEEDS, copy_site, warnings_of
 from papershelf import importer
 from papershelf.importer import import_list, parse, render_entry, render_pages, repair_mojibake
 
-PROJECT = TESTS.parent
 NOTES = SEEDS / "000_5318163b812544db.txt"
 READING_LIST = SEEDS / "002_693c5a4983cc91e3.txt"
 # how the site's own content was imported (the Makefile's import-seeds target)
@@ -105,14 +104,7 @@ def seed_links(path: Path) -> set[str]:
 
 
 def test_every_seed_entry_is_on_the_built_site(make_app, tmp_path):
-    import shutil
-
-    from conftest import warnings_of
-    srcdir = tmp_path / "site"
-    srcdir.mkdir()
-    for part in ("conf.py", "index.md", "papers", "_static"):
-        source = PROJECT / part
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, srcdir / part)
+    srcdir = copy_site(tmp_path / "site")
     app = make_app("html", srcdir=srcdir, builddir=tmp_path / "build", freshenv=True)
     app.build()
     assert warnings_of(app) == []

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from conftest import TESTS, warnings_of
-
-PROJECT = TESTS.parent
-SITE_PARTS = ("conf.py", "index.md", "papers", "_static")
+from conftest import copy_site, warnings_of
 
 
 def test_site_builds_without_warnings(make_app, tmp_path):
-    srcdir = tmp_path / "site"
-    srcdir.mkdir()
-    for part in SITE_PARTS:
-        source = PROJECT / part
-        if source.is_dir():
-            shutil.copytree(source, srcdir / part)
-        else:
-            shutil.copy2(source, srcdir / part)
+    srcdir = copy_site(tmp_path / "site")
     app = make_app("html", srcdir=srcdir, builddir=tmp_path / "build", freshenv=True)
     app.build()
     assert warnings_of(app) == []

@@ -43,8 +43,9 @@ def _add_static_files(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     from .directives import PaperDirective
-    from .domain import PaperDomain, PaperRefRole, env_updated, warn_missing_reference
+    from .domain import PaperDomain, PaperRefRole, before_read, env_updated, warn_missing_reference
     from .html import setup_html
+    from .indexes import setup_indexes
 
     app.add_config_value("papershelf_venue_aliases", {}, "env", types=frozenset({dict}),
                          description="Extra venue aliases: alias -> name or (name, kind).")
@@ -56,15 +57,17 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_role("paper", PaperRefRole(innernodeclass=PaperDomain.roles["ref"].innernodeclass,
                                        warn_dangling=True))
     setup_html(app)
+    setup_indexes(app)
 
     app.connect("config-inited", _check_config)
     app.connect("builder-inited", _add_static_files)
+    app.connect("env-before-read-docs", before_read)
     app.connect("env-updated", env_updated)
     app.connect("warn-missing-reference", warn_missing_reference)
 
     return {
         "version": __version__,
-        "env_version": 1,
+        "env_version": 2,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

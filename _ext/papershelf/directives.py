@@ -19,7 +19,7 @@ from sphinx.util.docutils import SphinxDirective
 from . import model
 from .logging import warn
 from .model import LINK_LABELS, Link, Paper
-from .nodes import badge_nodes, entry_data, paper_entry, paper_notes, paper_title
+from .nodes import badge_nodes, entry_data, paper_also_in, paper_entry, paper_notes, paper_title
 from .venues import Venue, parser_for_setting
 
 if TYPE_CHECKING:
@@ -85,6 +85,8 @@ class PaperDirective(SphinxDirective):
             status=self._checked(model.check_status(self.options.get("status"),
                                                     bool(summary or body)), "status", "status"),
             rating=self._rating(venue),
+            summary=" ".join(summary.astext().split()) if summary is not None else "",
+            explicit_key="key" in self.options,
         )
         key = self._key(title, paper.links)
         document = self.state.document
@@ -179,6 +181,8 @@ class PaperDirective(SphinxDirective):
         buttons = [self._link_node(*link) for link in links]
         if buttons:
             entry += _spaced(nodes.paragraph(classes=["ps-links"]), buttons)
+        # filled once every page is read, with the paper's other pages (if any)
+        entry += paper_also_in("", classes=["ps-also-in"], key=paper.key)
         if summary is not None:
             summary["classes"].append("ps-summary")
             entry += summary

@@ -18,6 +18,8 @@ from sphinx.domains import Domain, ObjType
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
+from .catalog import Catalog
+from .catalog import build as build_catalog
 from .logging import warn
 from .model import Paper, anchor_for
 
@@ -44,15 +46,20 @@ class PaperDomain(Domain):
         "papers": {},        # docname -> {key: Paper}, in page order
         "refs": {},          # docname -> sorted tuple of the paper targets it references
         "fingerprints": {},  # target -> digest of what a reference to it shows
+        "views": {},         # docname -> [(kind, argument)] of its indexes and overviews
+        "view_fingerprints": {},  # page -> digest of what its views and "also in" show
     }
-    data_version = 1
+    data_version = 2
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         # Derived from the stored data, never stored: lookups by key or arXiv
         # id, and the casefolded keys of each page (keeps add_paper linear).
         self._index: dict[str, Paper] | None = None
+        self._catalog: Catalog | None = None
         self._taken: dict[str, set[str]] = {}
+        #: pages read in this build (conflict warnings are raised for these)
+        self.fresh_docnames: set[str] = set()
 
     @property
     def papers(self) -> dict[str, dict[str, Paper]]:
@@ -67,8 +74,13 @@ class PaperDomain(Domain):
     def clear_doc(self, docname: str) -> None:
         self.papers.pop(docname, None)
         self.refs.pop(docname, None)
+        self.data["views"].pop(docname, None)
         self._taken.pop(docname, None)
+        self._forget()
+
+    def _forget(self) -> None:
         self._index = None
+        self._catalog = None
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for docname in docnames:
@@ -76,7 +88,9 @@ class PaperDomain(Domain):
                 self.papers[docname] = otherdata["papers"][docname]
             if docname in otherdata["refs"]:
                 self.refs[docname] = otherdata["refs"][docname]
-        self._index = None
+            if docname in otherdata["views"]:
+                self.data["views"][docname] = otherdata["views"][docname]
+        self._forget()
 
     def add_paper(self, paper: Paper, key: str, reserved_ids: Container[str] = ()) -> Paper:
         """Store ``paper`` under ``key`` on its page, or under ``key-2``, ``key-3``...
@@ -93,7 +107,7 @@ class PaperDomain(Domain):
         stored = dataclasses.replace(paper, key=unique, anchor=anchor_for(unique))
         on_page[unique] = stored
         taken.add(unique.casefold())
-        self._index = None
+        self._forget()
         return stored
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
@@ -108,6 +122,12 @@ class PaperDomain(Domain):
         """Every stored paper, in a fixed order: by page name, then page order."""
         for docname in sorted(self.papers):
             yield from self.papers[docname].values()
+
+    def catalog(self) -> Catalog:
+        """Every paper of the site, its entries joined (derived, never stored)."""
+        if self._catalog is None:
+            self._catalog = build_catalog(self.occurrences())
+        return self._catalog
 
     def lookup(self, target: str) -> Paper | None:
         """The paper a reference names: by key, else by arXiv id.  When several
@@ -180,5 +200,12 @@ def warn_missing_reference(app, domain: Domain | None, node: pending_xref) -> bo
     return True
 
 
+def before_read(app, env: BuildEnvironment, docnames: list[str]) -> None:
+    env.domains[PaperDomain.name].fresh_docnames = set(docnames)
+
+
 def env_updated(app, env: BuildEnvironment) -> list[str]:
-    return env.domains[PaperDomain.name].outdated_referrers()
+    from .indexes import outdated_views
+
+    domain = env.domains[PaperDomain.name]
+    return sorted(set(domain.outdated_referrers()) | set(outdated_views(env)))

@@ -15,7 +15,7 @@ WARNING_TYPE = "papershelf"
 
 #: Subtypes, one per kind of problem.
 SUBTYPES = ("title", "option", "key", "duplicate", "link", "venue", "year", "status",
-            "rating", "ref", "config")
+            "rating", "ref", "config", "index", "conflict")
 
 logger = logging.getLogger("papershelf")
 

@@ -62,6 +62,8 @@ class Paper:
     tags: tuple[str, ...] = ()
     status: str = "unread"
     rating: tuple[int, ...] = ()
+    summary: str = ""            # the summary paragraph, as plain text
+    explicit_key: bool = False   # the key was written with :key:, not derived
 
     @property
     def arxiv_id(self) -> str | None:

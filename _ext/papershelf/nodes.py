@@ -32,6 +32,18 @@ class paper_notes(nodes.container):  # noqa: N801
     """The longer notes: a collapsed ``<details>`` in HTML, plain elsewhere."""
 
 
+class paper_view(nodes.General, nodes.Element):  # noqa: N801 - docutils naming
+    """Placeholder for an index or the overview, filled at ``doctree-resolved``."""
+
+
+class paper_also_in(nodes.paragraph):  # noqa: N801
+    """Placeholder in an entry for links to the paper's other pages."""
+
+
+class paper_index_item(nodes.list_item):  # noqa: N801
+    """One paper in an index; ``data`` becomes ``data-*`` attributes in HTML."""
+
+
 def entry_data(paper: Paper) -> dict[str, str]:
     """The values a reader's script can filter on, as ``data-*`` attributes."""
     data = {
