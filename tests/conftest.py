@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -33,6 +34,39 @@ def copy_site(destination: Path) -> Path:
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return ROOTS
+
+
+OUTPUTS = ("*.html", "searchindex.js", "objects.inv", "papers.json", "papers.bib")
+
+
+def copy_root(tmp_path: Path, name: str) -> Path:
+    srcdir = tmp_path / name
+    shutil.copytree(ROOTS / f"test-{name}", srcdir)
+    return srcdir
+
+
+def outputs(outdir: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(outdir)): path.read_bytes()
+            for pattern in OUTPUTS for path in sorted(outdir.rglob(pattern))}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    # a later mtime than the last build, whatever the clock's resolution
+    later = path.stat().st_mtime + 5
+    os.utime(path, (later, later))
+
+
+def snapshot(outdir: Path) -> dict[str, int]:
+    """The modification time of each page, to tell afterwards which were written."""
+    return {path.stem: path.stat().st_mtime_ns for path in outdir.rglob("*.html")}
+
+
+def written(outdir: Path, before: dict[str, int]) -> set[str]:
+    after = snapshot(outdir)
+    return {page for page, mtime in after.items() if before.get(page) != mtime} - {"genindex", "search"}
 
 
 def warnings_of(app) -> list[str]:

@@ -9,20 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOTS, warnings_of
-
-OUTPUTS = ("*.html", "searchindex.js", "objects.inv")
-
-
-def copy_root(tmp_path: Path, name: str) -> Path:
-    srcdir = tmp_path / name
-    shutil.copytree(ROOTS / f"test-{name}", srcdir)
-    return srcdir
-
-
-def outputs(outdir: Path) -> dict[str, bytes]:
-    return {str(path.relative_to(outdir)): path.read_bytes()
-            for pattern in OUTPUTS for path in sorted(outdir.rglob(pattern))}
+from conftest import copy_root, edit, outputs, snapshot, warnings_of, written
 
 
 def test_parallel_build_is_byte_identical(make_apps, tmp_path):
@@ -42,28 +29,9 @@ def test_parallel_build_is_byte_identical(make_apps, tmp_path):
     assert sum(len(on_page) for on_page in papers.values()) == 24
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    # a later mtime than the last build, whatever the clock's resolution
-    later = path.stat().st_mtime + 5
-    os.utime(path, (later, later))
-
-
 #: The page Sphinx itself rewrites when hallucination.md changes: its parent
 #: in the toctree.
 PARENT = "index"
-
-
-def snapshot(outdir: Path) -> dict[str, int]:
-    """The modification time of each page, to tell afterwards which were written."""
-    return {path.stem: path.stat().st_mtime_ns for path in outdir.rglob("*.html")}
-
-
-def written(outdir: Path, before: dict[str, int]) -> set[str]:
-    after = snapshot(outdir)
-    return {page for page, mtime in after.items() if before.get(page) != mtime} - {"genindex", "search"}
 
 
 @pytest.fixture

@@ -315,7 +315,8 @@ CHART_KINDS = (*VENUE_KINDS, "none")
 
 def chart_svg(data: Overview) -> str:
     """A stacked bar chart of papers per year by venue kind, as inline SVG
-    that needs no script; colours come from the stylesheet's variables."""
+    that needs no script, and its legend as an HTML list; colours come from
+    the stylesheet's variables."""
     years = list(data.by_year_kind)
     if not years:
         return ""
@@ -323,10 +324,9 @@ def chart_svg(data: Overview) -> str:
     tallest = max(sum(data.by_year_kind.get(year, {}).values()) for year in years)
     bar, gap, height, left, bottom, top = 34, 14, 180, 36, 28, 16
     width = left + len(years) * (bar + gap) + gap
-    legend_y = height + bottom + 18
     scale = (height - top) / tallest
     parts = [
-        f'<svg class="ps-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {legend_y + 24}" '
+        f'<svg class="ps-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + bottom}" '
         f'role="img" aria-labelledby="ps-chart-title">',
         '<title id="ps-chart-title">Papers per year, by venue kind</title>',
     ]
@@ -352,14 +352,12 @@ def chart_svg(data: Overview) -> str:
                          f'text-anchor="middle">{total}</text>')
         parts.append(f'<text class="ps-chart-axis" x="{x + bar / 2}" y="{height + 18}" '
                      f'text-anchor="middle">{year}</text>')
-    kinds = [kind for kind in CHART_KINDS if any(kind in counts for counts in data.by_year_kind.values())]
-    x = left
-    for kind in kinds:
-        label = _kind_label(kind)
-        parts.append(f'<rect class="ps-chart-bar ps-kind-{kind}" x="{x}" y="{legend_y - 10}" width="12" height="12"/>'
-                     f'<text class="ps-chart-axis" x="{x + 16}" y="{legend_y}">{label}</text>')
-        x += 16 + 7 * len(label) + 14
     parts.append("</svg>")
+    kinds = [kind for kind in CHART_KINDS if any(kind in counts for counts in data.by_year_kind.values())]
+    parts.append('<ul class="ps-chart-legend">')
+    parts.extend(f'<li><span class="ps-chart-key ps-kind-{kind}"></span>{_kind_label(kind)}</li>'
+                 for kind in kinds)
+    parts.append("</ul>")
     return "".join(parts)
 
 

@@ -78,7 +78,7 @@ class PaperDirective(SphinxDirective):
             lineno=self.lineno,
             anchor="",
             venue=venue,
-            year=self._year(venue),
+            year=self._year(venue) or model.arxiv_year([Link(label, url) for label, _, url in links if url]),
             authors=model.split_list(self.options.get("authors", "")),
             links=tuple(Link(label, url) for label, _, url in links if url),
             tags=model.split_list(self.options.get("tags", "")),

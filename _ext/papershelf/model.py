@@ -107,6 +107,18 @@ def arxiv_id_of(url: str) -> str | None:
     return match.group(1) if match else None
 
 
+def arxiv_year(links: tuple[Link, ...] | list[Link]) -> int | None:
+    """The year an arXiv id was issued (``2310.15213`` -> 2023), from the
+    first arXiv link: what a paper with no venue year is dated by."""
+    for link in links:
+        arxiv_id = arxiv_id_of(link.url)
+        if arxiv_id:
+            digits = arxiv_id.split("/")[-1]
+            year = int(digits[:2])
+            return 1900 + year if "/" in arxiv_id and year >= 91 else 2000 + year
+    return None
+
+
 def doi_of(url: str) -> str | None:
     match = _DOI_RE.match(url.strip())
     return match.group(1) if match and "doi.org" in url.lower() else None
