@@ -98,6 +98,8 @@ def seed_links(path: Path) -> set[str]:
             target = "https://arxiv.org/abs/" + target[len("arXiv:"):]
         elif target.startswith("10."):
             target = "https://doi.org/" + target
+        # the site shows arXiv's abstract page for a paper link, never the PDF
+        target = re.sub(r"^https://arxiv\.org/pdf/(.+?)(\.pdf)?$", r"https://arxiv.org/abs/\1", target)
         if target.startswith("https://"):
             urls.add(target)
     return urls

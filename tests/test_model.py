@@ -7,6 +7,7 @@ import pickle
 
 import pytest
 
+from papershelf import model
 from papershelf.model import (
     Link, Paper, anchor_for, arxiv_id_of, check_key, check_rating, check_status, check_url,
     check_year, derive_key, parse_extra_links, slugify, split_list,
@@ -122,3 +123,32 @@ def test_paper_records_are_plain_and_small():
     assert paper.arxiv_id == "2310.15213"
     with pytest.raises(AttributeError):
         paper.title = "changed"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(("url", "label", "expected", "problem"), [
+    ("http://arxiv.org/abs/2310.15213", "paper", "https://arxiv.org/abs/2310.15213", None),
+    ("https://arxiv.org/pdf/2408.13442v1", "paper", "https://arxiv.org/abs/2408.13442v1", None),
+    ("https://arxiv.org/pdf/2210.14199.pdf", "paper", "https://arxiv.org/abs/2210.14199", None),
+    ("https://arxiv.org/abs/2310.15213v2", "pdf", "https://arxiv.org/pdf/2310.15213v2", None),
+    ("https://export.arxiv.org/abs/hep-th/9901001", "paper", "https://arxiv.org/abs/hep-th/9901001", None),
+    ("https://arxiv.org/abs/2413.00001", "paper", None, "no valid arXiv identifier"),
+    ("https://arxiv.org/abs/attention", "paper", None, "no valid arXiv identifier"),
+    ("https://arxiv.org/list/cs.CL/recent", "paper", "https://arxiv.org/list/cs.CL/recent", None),
+    ("http://dx.doi.org/10.1145/3442188.3445922", "paper", "https://doi.org/10.1145/3442188.3445922", None),
+    ("https://doi.org/not-a-doi", "paper", None, "does not name a DOI"),
+    ("https://openreview.net/forum?id=bGGYcvw8mp", "paper", "https://openreview.net/forum?id=bGGYcvw8mp", None),
+    ("https://openreview.net/pdf/5737b58d.pdf", "paper", "https://openreview.net/pdf/5737b58d.pdf", None),
+    ("https://openreview.net/forum", "paper", None, "names no OpenReview paper"),
+    ("https://openreview.net/forum?id=", "paper", None, "names no OpenReview paper"),
+    ("https://github.com/HJYao00/Mulberry", "code", "https://github.com/HJYao00/Mulberry", None),
+    ("https://github.com/HJYao00", "code", None, "names no GitHub repository"),
+    ("https://github.com/orgs/openai", "code", None, "names no GitHub repository"),
+    ("https://example.org/paper.pdf", "paper", "https://example.org/paper.pdf", None),
+])
+def test_normalise_url(url, label, expected, problem):
+    checked = model.normalise_url(url, label)
+    if problem:
+        assert checked.value == url
+        assert len(checked.problems) == 1 and problem in checked.problems[0]
+    else:
+        assert (checked.value, checked.problems) == (expected, [])

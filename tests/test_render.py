@@ -36,7 +36,7 @@ def test_example_entry(app):
     assert '>task vectors</span>' in html and '>interpretability</span>' in html
     # link buttons are real links
     assert re.search(r'<a class="ps-link ps-link-paper reference external" '
-                     r'href="http://arxiv.org/abs/2310.15213">paper</a>', html)
+                     r'href="https://arxiv.org/abs/2310.15213">paper</a>', html)
     assert 'href="https://github.com/ericwtodd/function_vectors">code</a>' in html
     # the summary is visible, the notes are collapsed in <details> (closed: no "open")
     assert '<p class="ps-summary">One-line summary that is always visible.</p>' in html

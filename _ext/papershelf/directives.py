@@ -116,7 +116,10 @@ class PaperDirective(SphinxDirective):
                 links.append((label, written, self._checked(model.check_url(written), "link", label)))
         if "links" in self.options:
             links.extend(self._checked(model.parse_extra_links(self.options["links"]), "link", "links"))
-        return links
+        # paper hosts' links in their canonical form, checked without the network
+        return [(label, written, url and self._checked(
+                    model.normalise_url(url, label), "link", label if label in LINK_LABELS else "links"))
+                for label, written, url in links]
 
     def _venue(self) -> Venue:
         raw = self.options.get("venue", "")

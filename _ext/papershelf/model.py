@@ -208,6 +208,48 @@ def check_url(value: str) -> Checked:
     return Checked(text)
 
 
+_ARXIV_PATH_RE = re.compile(r"^/(abs|pdf|html)/(.+?)(?:\.pdf)?/?$")
+_GITHUB_RESERVED = frozenset({"orgs", "users", "topics", "search", "settings", "marketplace",
+                              "explore", "features", "sponsors", "collections", "trending"})
+
+
+def normalise_url(url: str, label: str = "paper") -> Checked:
+    """The canonical form of a paper host's link, or what is wrong with it.
+
+    arXiv: https, the ``abs`` page (the PDF for a ``pdf`` link), the version
+    kept, and a valid identifier.  DOIs: ``https://doi.org/<doi>``, and a DOI
+    of the right shape.  OpenReview: a paper id.  GitHub: a repository.
+    Other links are returned as they are.
+    """
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if _ARXIV_HOST_RE.match(host):
+        match = _ARXIV_PATH_RE.match(parts.path)
+        if not match:
+            return Checked(url)
+        ident = match.group(2)
+        new = _ARXIV_NEW_RE.fullmatch(ident)
+        if not (new or _ARXIV_OLD_RE.fullmatch(ident)) or (new and not 1 <= int(ident[2:4]) <= 12):
+            return Checked(url, [f"{url} has no valid arXiv identifier ({ident!r})"])
+        page = "pdf" if label == "pdf" else "abs"
+        return Checked(f"https://arxiv.org/{page}/{ident}")
+    if host in ("doi.org", "dx.doi.org", "www.doi.org"):
+        doi = unquote(parts.path.lstrip("/"))
+        if not re.fullmatch(r"10\.\d{4,9}/\S+", doi):
+            return Checked(url, [f"{url} does not name a DOI (a DOI looks like 10.1234/abc)"])
+        return Checked(f"https://doi.org/{doi}")
+    if host in ("openreview.net", "www.openreview.net"):
+        query = dict(pair.partition("=")[::2] for pair in parts.query.split("&") if pair)
+        if query.get("id") or re.match(r"^/(pdf|attachment)/[\w\-]+\.pdf$", parts.path):
+            return Checked(url)
+        return Checked(url, [f"{url} names no OpenReview paper: link to forum?id=... or pdf?id=..."])
+    if host in ("github.com", "www.github.com"):
+        segments = [segment for segment in parts.path.split("/") if segment]
+        if len(segments) < 2 or segments[0].lower() in _GITHUB_RESERVED:
+            return Checked(url, [f"{url} names no GitHub repository: link to github.com/owner/repository"])
+    return Checked(url)
+
+
 def parse_extra_links(value: str) -> Checked:
     """``Label <https://...>`` items, any number, on one line or several.
 
