@@ -28,7 +28,7 @@ SEEDS       := tests/data/seeds
 SEED_NOTES  := $(SEEDS)/000_5318163b812544db.txt
 SEED_LIST   := $(SEEDS)/002_693c5a4983cc91e3.txt
 
-.PHONY: help test livehtml clean distclean venv import import-seeds
+.PHONY: help test livehtml clean distclean venv import import-seeds linkcheck-clean
 
 # Files make must never try to build with the catch-all rule below.
 Makefile requirements.txt requirements-test.txt requirements-dev.txt pyproject.toml: ;
@@ -37,7 +37,8 @@ help: $(DOCS_STAMP)
 	@echo "Papershelf targets:"
 	@echo "  html        build the site into $(BUILDDIR)/html"
 	@echo "  test        run the test suite (pytest)"
-	@echo "  linkcheck   check every external link"
+	@echo "  linkcheck   check every external link (report: $(BUILDDIR)/linkcheck/papers-report.txt)"
+	@echo "  linkcheck-clean  forget the links found working, so the next linkcheck checks all"
 	@echo "  livehtml    serve the site and rebuild it on every save"
 	@echo "  import      SOURCE=list.md OUT=papers/name [TITLE=...] [FORCE=1]:"
 	@echo "              turn a Markdown reading list into topic pages"
@@ -80,6 +81,9 @@ import: $(DOCS_STAMP)
 import-seeds: $(DOCS_STAMP)
 	$(MAKE) --no-print-directory import SOURCE=$(SEED_NOTES) OUT=papers/llm-vlm TITLE="LLM and VLM notes" FORCE=1
 	$(MAKE) --no-print-directory import SOURCE=$(SEED_LIST) OUT=papers/reading-list TITLE="Reading list" FORCE=1
+
+linkcheck-clean:
+	rm -f "$(BUILDDIR)/linkcheck/papershelf-cache.json"
 
 clean:
 	rm -rf "$(BUILDDIR)"

@@ -37,3 +37,7 @@ html_show_sourcelink = False
 # Each alias maps to a canonical name, or to (name, kind) with kind one of
 # conference, journal, workshop, findings, preprint, unknown.
 papershelf_venue_aliases = {}
+
+# Link checking (make linkcheck): see the README for papershelf_linkcheck_*.
+linkcheck_timeout = 20
+linkcheck_workers = 5

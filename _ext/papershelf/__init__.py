@@ -46,6 +46,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .domain import PaperDomain, PaperRefRole, before_read, env_updated, warn_missing_reference
     from .html import setup_html
     from .indexes import setup_indexes
+    from .linkcheck import setup_linkcheck
 
     app.add_config_value("papershelf_venue_aliases", {}, "env", types=frozenset({dict}),
                          description="Extra venue aliases: alias -> name or (name, kind).")
@@ -58,6 +59,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
                                        warn_dangling=True))
     setup_html(app)
     setup_indexes(app)
+    setup_linkcheck(app)
 
     app.connect("config-inited", _check_config)
     app.connect("builder-inited", _add_static_files)

@@ -15,7 +15,7 @@ WARNING_TYPE = "papershelf"
 
 #: Subtypes, one per kind of problem.
 SUBTYPES = ("title", "option", "key", "duplicate", "link", "venue", "year", "status",
-            "rating", "ref", "config", "index", "conflict")
+            "rating", "ref", "config", "index", "conflict", "linkcheck")
 
 logger = logging.getLogger("papershelf")
 
