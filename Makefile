@@ -15,6 +15,7 @@ SPHINXBUILD := $(BIN)/sphinx-build
 SOURCEDIR   := .
 BUILDDIR    := _build
 PYTEST_ARGS ?=
+BENCH_ARGS  ?=
 PIP         := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
 DOCS_STAMP := $(VENV)/.papershelf-docs
@@ -28,7 +29,7 @@ SEEDS       := tests/data/seeds
 SEED_NOTES  := $(SEEDS)/000_5318163b812544db.txt
 SEED_LIST   := $(SEEDS)/002_693c5a4983cc91e3.txt
 
-.PHONY: help test livehtml clean distclean venv import import-seeds linkcheck-clean
+.PHONY: help test bench livehtml clean distclean venv import import-seeds linkcheck-clean
 
 # Files make must never try to build with the catch-all rule below.
 Makefile requirements.txt requirements-test.txt requirements-dev.txt pyproject.toml: ;
@@ -37,6 +38,8 @@ help: $(DOCS_STAMP)
 	@echo "Papershelf targets:"
 	@echo "  html        build the site into $(BUILDDIR)/html"
 	@echo "  test        run the test suite (pytest)"
+	@echo "  bench       build cost at 1,000 and 10,000 papers against a hand-written baseline"
+	@echo "              (BENCH_ARGS=--quick: 1,000 papers only)"
 	@echo "  linkcheck   check every external link (report: $(BUILDDIR)/linkcheck/papers-report.txt)"
 	@echo "  linkcheck-clean  forget the links found working, so the next linkcheck checks all"
 	@echo "  livehtml    serve the site and rebuild it on every save"
@@ -68,6 +71,9 @@ venv: $(DEV_STAMP)
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(DOCS_STAMP)
+	$(BIN)/python bench/bench.py --json "$(BUILDDIR)/bench/report.json" $(BENCH_ARGS)
 
 livehtml: $(DEV_STAMP)
 	$(BIN)/sphinx-autobuild "$(SOURCEDIR)" "$(BUILDDIR)/html" $(SPHINXOPTS) $(O) \

@@ -20,7 +20,7 @@ extensions = [
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 root_doc = "index"
 exclude_patterns = [
-    "_build", ".venv", "tests", "README.md", "Thumbs.db", ".DS_Store",
+    "_build", ".venv", "tests", "bench", "README.md", "Thumbs.db", ".DS_Store",
     ".pytest_cache", ".hypothesis", "*.egg-info",
 ]
 
