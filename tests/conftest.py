@@ -69,6 +69,15 @@ def written(outdir: Path, before: dict[str, int]) -> set[str]:
     return {page for page, mtime in after.items() if before.get(page) != mtime} - {"genindex", "search"}
 
 
+def rebuilder(make_apps, srcdir: Path):
+    """A function that builds ``srcdir`` again (incrementally) and returns the app."""
+    def build():
+        app = make_apps("html", srcdir=srcdir)
+        app.build()
+        return app
+    return build
+
+
 def warnings_of(app) -> list[str]:
     """The warning lines of a build, without colour codes."""
     text = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import copy_root, edit, outputs, snapshot, warnings_of, written
+from conftest import copy_root, edit, outputs, rebuilder, snapshot, warnings_of, written
 
 
 def test_parallel_build_is_byte_identical(make_apps, tmp_path):
@@ -37,12 +36,7 @@ PARENT = "index"
 @pytest.fixture
 def site(make_apps, tmp_path):
     srcdir = copy_root(tmp_path, "site")
-
-    def build():
-        app = make_apps("html", srcdir=srcdir)
-        app.build()
-        return app
-
+    build = rebuilder(make_apps, srcdir)
     first = build()
     assert warnings_of(first) == []
     return srcdir, Path(first.outdir), build

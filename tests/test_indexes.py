@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_root, edit, outputs, snapshot, warnings_of, written
+from conftest import copy_root, edit, outputs, rebuilder, snapshot, warnings_of, written
 from papershelf import catalog
 from papershelf.model import Link, Paper
 from papershelf.venues import parse_venue
@@ -145,7 +145,7 @@ def test_exports(built):
 
 def test_arxiv_preprint_is_misc_with_eprint():
     paper = Paper(key="2502.05171", title="Scaling up Test-Time Compute", docname="a", lineno=1,
-                  anchor="paper-2502.05171", venue=parse_venue("Arxiv 2025.02"), year=2025,
+                  venue=parse_venue("Arxiv 2025.02"), year=2025,
                   links=(Link("paper", "https://arxiv.org/abs/2502.05171"),))
     entry = catalog.bibtex_entry(catalog.build([paper]).records[0])
     assert entry == ("@misc{2502.05171,\n  title = {{Scaling up Test-Time Compute}},\n  year = {2025},\n"
@@ -179,12 +179,7 @@ def test_bad_index_options_warn_and_the_build_goes_on(make_apps, tmp_path):
 @pytest.fixture
 def rebuild(make_apps, tmp_path):
     srcdir = copy_root(tmp_path, "indexes")
-
-    def build():
-        app = make_apps("html", srcdir=srcdir)
-        app.build()
-        return app
-
+    build = rebuilder(make_apps, srcdir)
     first = build()
     return srcdir, Path(first.outdir), build
 

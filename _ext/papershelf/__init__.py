@@ -17,6 +17,11 @@ __version__ = "0.1.0"
 
 STATIC_DIR = Path(__file__).parent / "static"
 
+#: Raised whenever what the extension keeps in the saved environment changes
+#: shape (the fields of ``Paper``, the domain's data): Sphinx then reads every
+#: page again instead of loading records it cannot use.
+ENV_VERSION = 3
+
 
 def _check_config(app: Sphinx, config: Config) -> None:
     from .logging import warn
@@ -69,7 +74,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     return {
         "version": __version__,
-        "env_version": 2,
+        "env_version": ENV_VERSION,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

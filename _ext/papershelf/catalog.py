@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .model import STATUSES, Link, Paper, arxiv_id_of, doi_of, normal_title
+from .model import STATUSES, Link, Paper, arxiv_id_of, doi_of, normal_title, unique_name
 from .venues import VENUE_KINDS, Venue
 
 JSON_SCHEMA = "https://papershelf.readthedocs.io/schema/papers-1.json"
@@ -263,13 +263,7 @@ def _record_order(record: Record) -> tuple:
 
 
 def _unique_slug(label: str, taken: set[str]) -> str:
-    base = "group-" + (re.sub(r"[^\w]+", "-", label.casefold()).strip("-") or "x")
-    slug, number = base, 1
-    while slug in taken:
-        number += 1
-        slug = f"{base}-{number}"
-    taken.add(slug)
-    return slug
+    return unique_name("group-" + (re.sub(r"[^\w]+", "-", label.casefold()).strip("-") or "x"), taken)
 
 
 # -- the overview ------------------------------------------------------------

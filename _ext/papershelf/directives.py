@@ -76,7 +76,6 @@ class PaperDirective(SphinxDirective):
             title=title,
             docname=docname,
             lineno=self.lineno,
-            anchor="",
             venue=venue,
             year=self._year(venue) or model.arxiv_year([Link(label, url) for label, _, url in links if url]),
             authors=model.split_list(self.options.get("authors", "")),

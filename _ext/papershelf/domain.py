@@ -104,7 +104,7 @@ class PaperDomain(Domain):
         while unique.casefold() in taken or anchor_for(unique) in reserved_ids:
             number += 1
             unique = f"{key}-{number}"
-        stored = dataclasses.replace(paper, key=unique, anchor=anchor_for(unique))
+        stored = dataclasses.replace(paper, key=unique)
         on_page[unique] = stored
         taken.add(unique.casefold())
         self._forget()

@@ -538,19 +538,10 @@ def _assign_slugs(reading_list: ReadingList) -> None:
     group_slugs: set[str] = set()
     for group in reading_list.groups:
         if group.title:
-            group.slug = _unique(model.slugify(group.title) or "group", group_slugs)
+            group.slug = model.unique_name(model.slugify(group.title) or "group", group_slugs)
         topic_slugs: set[str] = {"index"}
         for topic in group.topics:
-            topic.slug = _unique(model.slugify(topic.title) or "topic", topic_slugs)
-
-
-def _unique(slug: str, taken: set[str]) -> str:
-    unique, number = slug, 1
-    while unique in taken:
-        number += 1
-        unique = f"{slug}-{number}"
-    taken.add(unique)
-    return unique
+            topic.slug = model.unique_name(model.slugify(topic.title) or "topic", topic_slugs)
 
 
 # -- writing -----------------------------------------------------------------

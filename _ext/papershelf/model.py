@@ -54,7 +54,6 @@ class Paper:
     title: str
     docname: str
     lineno: int
-    anchor: str
     venue: Venue
     year: int | None = None
     authors: tuple[str, ...] = ()
@@ -68,6 +67,11 @@ class Paper:
     @property
     def arxiv_id(self) -> str | None:
         return next(filter(None, (arxiv_id_of(link.url) for link in self.links)), None)
+
+    @property
+    def anchor(self) -> str:
+        """The entry's HTML id (derived from the key: not stored)."""
+        return anchor_for(self.key)
 
 
 @dataclass
@@ -139,6 +143,17 @@ def derive_key(title: str, links: tuple[Link, ...] | list[Link]) -> str:
         return slug
     digest = hashlib.sha1(title.encode("utf-8")).hexdigest()[:10]
     return f"paper-{digest}"
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """``name``, or ``name-2``, ``name-3``... when taken; the result is added
+    to ``taken``."""
+    unique, number = name, 1
+    while unique in taken:
+        number += 1
+        unique = f"{name}-{number}"
+    taken.add(unique)
+    return unique
 
 
 def normal_title(title: str) -> str:
