@@ -7,7 +7,8 @@
 Every measurement is a ratio taken in one run, so that a busy machine slows
 both sides alike: the Papershelf site against the same content written by hand
 as plain MyST with sphinx-design badges and dropdowns (the baseline), and
-against plain list items with no badges or notes at all (the floor); rebuilds
+against plain list items with the same words and links but no badges and no
+collapsible notes (the floor); rebuilds
 against the full build; ``-j 2`` against ``-j 1``; linkcheck with its cache
 against without.  Builds run as separate ``sphinx-build`` processes; their
 order alternates between repeats.  The table is printed and a JSON report is
@@ -135,7 +136,13 @@ def render(entry: Entry, style: str, links_base: str | None = None) -> str:
                 lines += ["  " + line if line else "" for line in note.splitlines()] + [""]
             lines += ["  :::", ""]
         return "\n".join(lines)
-    return f"- **{entry.title}** ({entry.venue or entry.year}) [paper]({paper_url}) {entry.summary}\n"
+    # plain: the same words and links, as a list item with no badges and no
+    # collapsible notes
+    lines = [f"- **{entry.title}** ({entry.venue or entry.year}) [paper]({paper_url}) · [code]({code_url})",
+             "", f"  {entry.summary}", ""]
+    for note in entry.notes:
+        lines += ["  " + line if line else "" for line in note.splitlines()] + [""]
+    return "\n".join(lines)
 
 
 # -- running builds -------------------------------------------------------------------

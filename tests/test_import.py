@@ -178,7 +178,10 @@ def test_link_labels_map_to_kinds():
     assert entry.links == [("paper", "https://arxiv.org/abs/2408.09503"),
                            ("code", "https://github.com/o/r"), ("blog", "https://b.org/p")]
     assert entry.summary == "x y"
-    # a label that names the method is kept as a named link
+    # a label that names the method is kept as a named link, even one that
+    # looks like a link kind ("Codex" is not a typo of "code")
+    codex = only_entry("## T\n**Evaluating Large Language Models Trained on Code [Codex](https://arxiv.org/pdf/2107.03374)**")
+    assert codex.links == [("Codex", "https://arxiv.org/pdf/2107.03374")]
     named = only_entry("## T\n**Efficient Serving with PagedAttention [vllm](https://arxiv.org/pdf/2309.06180)**")
     assert named.title == "Efficient Serving with PagedAttention"
     assert named.links == [("vllm", "https://arxiv.org/pdf/2309.06180")]
@@ -300,7 +303,7 @@ def test_mis_decoded_text_is_repaired():
     assert repair_mojibake("café 中文 naïve") == "café 中文 naïve"   # real accents stay
     reading_list = read("## T\n**Shikra: LLMâ€™s Magic [paper](https://arxiv.org/pdf/2306.15195)**\n* n")
     assert next(reading_list.entries()).title == "Shikra: LLM’s Magic"
-    assert problems(reading_list, "repaired")[0][0] == 2
+    assert problems(reading_list, "text-repaired")[0][0] == 2
 
 
 def test_preface_updates_and_table_of_contents():

@@ -220,11 +220,17 @@ class PaperDirective(SphinxDirective):
 
     def _option_line(self, option: str | None) -> int:
         """The source line of ``:option:``, found in the directive's own text."""
-        if option:
+        if not option:
+            return self.lineno
+        lines = self.__dict__.get("_option_lines")
+        if lines is None:
+            # read once per entry: every link asks for its line
+            lines = self.__dict__["_option_lines"] = {}
             for offset, line in enumerate(self.block_text.splitlines()):
-                if line.lstrip().startswith(f":{option}:"):
-                    return self.lineno + offset
-        return self.lineno
+                name = re.match(r"\s*:([^:\s]+):", line)
+                if name:
+                    lines.setdefault(name.group(1), self.lineno + offset)
+        return lines.get(option, self.lineno)
 
 
 def _spaced(parent: nodes.Element, children: list[nodes.Node]) -> nodes.Element:

@@ -60,6 +60,10 @@ class PaperDomain(Domain):
         self._taken: dict[str, set[str]] = {}
         #: pages read in this build (conflict warnings are raised for these)
         self.fresh_docnames: set[str] = set()
+        #: whether any page's papers were stored or dropped since the start
+        self.changed = False
+        #: whether papers.json and papers.bib must be written this build
+        self.exports_due = True
 
     @property
     def papers(self) -> dict[str, dict[str, Paper]]:
@@ -81,6 +85,7 @@ class PaperDomain(Domain):
     def _forget(self) -> None:
         self._index = None
         self._catalog = None
+        self.changed = True
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for docname in docnames:
@@ -205,7 +210,15 @@ def before_read(app, env: BuildEnvironment, docnames: list[str]) -> None:
 
 
 def env_updated(app, env: BuildEnvironment) -> list[str]:
-    from .indexes import outdated_views
+    """Pages to write again though their sources did not change: references,
+    indexes and "also in" that show something another page changed.  When no
+    page was read or removed, nothing they show can have changed."""
+    from .indexes import export_stamp, outdated_views
 
     domain = env.domains[PaperDomain.name]
+    stamp = export_stamp(app)
+    domain.exports_due = domain.changed or domain.data.get("export_stamp") != stamp
+    domain.data["export_stamp"] = stamp
+    if not domain.changed:
+        return []
     return sorted(set(domain.outdated_referrers()) | set(outdated_views(env)))

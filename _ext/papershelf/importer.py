@@ -62,7 +62,7 @@ _TOC = "table of contents left out"   # characters; a longer first paragraph is 
 @dataclass
 class Problem:
     line: int
-    kind: str      # repaired, link-dropped, skipped, duplicate-link, dropped-text
+    kind: str      # repaired, text-repaired, link-dropped, skipped, duplicate-link, differs, dropped-text
     message: str
 
     def as_dict(self) -> dict[str, object]:
@@ -175,7 +175,8 @@ def link_kind(label: str) -> tuple[str | None, bool]:
         return name, False
     if name in LABEL_ALIASES:
         return LABEL_ALIASES[name], False
-    close = difflib.get_close_matches(name, LINK_LABELS, n=1, cutoff=0.75)
+    # a typo ("papaer") is written in lower case; "Codex" or "PICa" is a name
+    close = difflib.get_close_matches(name, LINK_LABELS, n=1, cutoff=0.75) if label.islower() else []
     if close:
         return close[0], True
     return None, False
@@ -198,7 +199,8 @@ class _Reader:
         for number, raw in enumerate(text.splitlines(), start=1):
             fixed = repair_mojibake(raw)
             if fixed != raw:
-                self._problem(number, "repaired", f"mis-decoded text repaired: {raw.strip()[:60]!r}")
+                self._problem(number, "text-repaired", f"mis-decoded text repaired: {raw.strip()[:60]!r} "
+                                                       f"now reads {fixed.strip()[:60]!r}")
             self.lines.append(_Line(number, fixed.rstrip()))
 
     def _problem(self, line: int, kind: str, message: str) -> None:

@@ -344,12 +344,20 @@ def _where(env: BuildEnvironment, paper) -> str:
 EXPORTS = ("papers.json", "papers.bib")
 
 
+def export_stamp(app: Sphinx) -> tuple:
+    """What the exports depend on besides the papers."""
+    return (__version__, app.builder.name, app.config.html_baseurl)
+
+
 def write_exports(app: Sphinx, exception: Exception | None) -> None:
     """``papers.json`` and ``papers.bib`` at the site root, after every HTML
-    build; a file whose content did not change is left alone."""
+    build in which a page was read (or the files are missing); a file whose
+    content did not change is left alone."""
     if exception is not None or app.builder.format != "html":
         return
     env = app.env
+    if not _domain(env).exports_due and all(Path(app.outdir, name).is_file() for name in EXPORTS):
+        return
     data = _domain(env).catalog()
     base = (app.config.html_baseurl or "").rstrip("/")
 
