@@ -17,10 +17,11 @@ __version__ = "0.1.0"
 
 STATIC_DIR = Path(__file__).parent / "static"
 
-#: Raised whenever what the extension keeps in the saved environment changes
-#: shape (the fields of ``Paper``, the domain's data): Sphinx then reads every
-#: page again instead of loading records it cannot use.
-ENV_VERSION = 3
+#: Raised whenever what the extension keeps in the saved environment or in
+#: the saved doctrees changes shape (the fields of ``Paper``, the domain's
+#: data, the node classes): Sphinx then reads every page again instead of
+#: loading records it cannot use.
+ENV_VERSION = 4
 
 
 def _check_config(app: Sphinx, config: Config) -> None:

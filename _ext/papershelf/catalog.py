@@ -79,6 +79,8 @@ class Catalog:
     records: list[Record]
     conflicts: list[Conflict] = field(default_factory=list)
     by_entry: dict[tuple[str, str], Record] = field(default_factory=dict)  # (docname, key) -> record
+    #: pages with a paper that has entries on other pages too
+    shared_pages: set[str] = field(default_factory=set)
 
     def record_of(self, paper: Paper) -> Record:
         return self.by_entry[paper.docname, paper.key]
@@ -139,6 +141,9 @@ def build(entries: Iterable[Paper]) -> Catalog:
         catalog.records.append(record)
         for paper in members:
             catalog.by_entry[paper.docname, paper.key] = record
+        pages = record.docnames()
+        if len(pages) > 1:
+            catalog.shared_pages.update(pages)
     catalog.records.sort(key=lambda record: (record.first.docname, record.first.lineno))
     return catalog
 

@@ -19,7 +19,7 @@ from sphinx.util.docutils import SphinxDirective
 from . import model
 from .logging import warn
 from .model import LINK_LABELS, Link, Paper
-from .nodes import badge_nodes, entry_data, paper_also_in, paper_entry, paper_notes, paper_title
+from .nodes import badges_node, entry_data, paper_entry, paper_notes, paper_title
 from .venues import Venue, parser_for_setting
 
 if TYPE_CHECKING:
@@ -178,13 +178,13 @@ class PaperDirective(SphinxDirective):
         entry += title
         if paper.authors:
             entry += nodes.paragraph("", ", ".join(paper.authors), classes=["ps-authors"])
-        entry += _spaced(nodes.paragraph(classes=["ps-badges"]), badge_nodes(paper))
+        badges = nodes.paragraph(classes=["ps-badges"])
+        badges += badges_node(paper)
+        entry += badges
 
         buttons = [self._link_node(*link) for link in links]
         if buttons:
             entry += _spaced(nodes.paragraph(classes=["ps-links"]), buttons)
-        # filled once every page is read, with the paper's other pages (if any)
-        entry += paper_also_in("", classes=["ps-also-in"], key=paper.key)
         if summary is not None:
             summary["classes"].append("ps-summary")
             entry += summary

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .nodes import ENTRY_CLASS, paper_badge, paper_entry, paper_notes, paper_title
+from docutils import nodes
+
+from .nodes import ENTRY_CLASS, paper_badges, paper_entry, paper_notes, paper_title
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -37,13 +39,13 @@ def depart_paper_title(self: HTML5Translator, node: paper_title) -> None:
     self.body.append("</p>\n")
 
 
-def visit_paper_badge(self: HTML5Translator, node: paper_badge) -> None:
-    attributes = {"title": node["tooltip"]} if node.get("tooltip") else {}
-    self.body.append(self.starttag(node, "span", "", **attributes))
-
-
-def depart_paper_badge(self: HTML5Translator, node: paper_badge) -> None:
-    self.body.append("</span>")
+def visit_paper_badges(self: HTML5Translator, node: paper_badges) -> None:
+    spans = []
+    for text, classes, tooltip in node["badges"]:
+        title = f' title="{self.attval(tooltip)}"' if tooltip else ""
+        spans.append(f'<span class="ps-badge {classes}"{title}>{self.encode(text)}</span>')
+    self.body.append(" ".join(spans))
+    raise nodes.SkipNode
 
 
 def visit_paper_notes(self: HTML5Translator, node: paper_notes) -> None:
@@ -61,7 +63,7 @@ def setup_html(app: Sphinx) -> None:
     for node_class, visit, depart in (
         (paper_entry, visit_paper_entry, depart_paper_entry),
         (paper_title, visit_paper_title, depart_paper_title),
-        (paper_badge, visit_paper_badge, depart_paper_badge),
+        (paper_badges, visit_paper_badges, None),
         (paper_notes, visit_paper_notes, depart_paper_notes),
     ):
         app.add_node(node_class, html=(visit, depart))

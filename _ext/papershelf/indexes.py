@@ -22,7 +22,7 @@ from . import __version__, catalog
 from .catalog import GROUPINGS, Catalog, Query, Record
 from .logging import warn
 from .model import STATUSES
-from .nodes import badge_nodes, entry_data, paper_also_in, paper_index_item, paper_view
+from .nodes import badges_node, entry_data, paper_also_in, paper_entry, paper_index_item, paper_title, paper_view
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -145,15 +145,16 @@ def topic_title(env: BuildEnvironment, docname: str) -> str:
 
 
 def resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    views = _domain(app.env).data["views"].get(docname, ())
-    placeholders = list(doctree.findall(paper_view)) + list(doctree.findall(paper_also_in))
-    if not placeholders:
+    domain = _domain(app.env)
+    views = domain.data["views"].get(docname, ())
+    shared = docname in domain.catalog().shared_pages
+    if not views and not shared:
         return
     context = _Context(app.env, app.builder, docname)
-    for node in placeholders:
-        if isinstance(node, paper_also_in):
-            _fill_also_in(context, node)
-            continue
+    if shared:
+        for entry in list(doctree.findall(paper_entry)):
+            _add_also_in(context, entry)
+    for node in list(doctree.findall(paper_view)):
         index = node.get("view", -1)
         view = views[index] if 0 <= index < len(views) else None
         if view is None:
@@ -164,13 +165,19 @@ def resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             node.replace_self(render_overview(context, view[1]))
 
 
-def _fill_also_in(context: _Context, node: paper_also_in) -> None:
-    record = context.catalog.by_entry.get((context.docname, node["key"]))
+def _add_also_in(context: _Context, entry: paper_entry) -> None:
+    """"Also in: ..." under the badges and links of an entry whose paper has
+    entries on other pages."""
+    record = context.catalog.by_entry.get((context.docname, entry.get("data", {}).get("key", "")))
     others = [paper for paper in record.entries if paper.docname != context.docname] if record else []
     others = list({paper.docname: paper for paper in reversed(others)}.values())[::-1]
     if not others:
-        node.parent.remove(node)
         return
+    node = paper_also_in("", classes=["ps-also-in"])
+    position = next((index for index, child in enumerate(entry.children)
+                     if not set(child.get("classes", ())) & {"ps-title", "ps-authors", "ps-badges", "ps-links"}
+                     and not isinstance(child, paper_title)), len(entry.children))
+    entry.insert(position, node)
     node += nodes.Text("Also in: ")
     for position, paper in enumerate(others):
         if position:
@@ -220,9 +227,8 @@ def _index_item(context: _Context, record: Record) -> paper_index_item:
     line = nodes.paragraph(classes=["ps-index-entry"])
     line += nodes.reference("", record.title, internal=True, classes=["ps-index-title"],
                             refuri=context.uri(record.first.docname, record.first.anchor))
-    for badge in badge_nodes(shown):
-        line += nodes.Text(" ")
-        line += badge
+    line += nodes.Text(" ")
+    line += badges_node(shown)
     places = nodes.inline(classes=["ps-index-places"])
     places += nodes.Text(" in ")
     seen: set[str] = set()

@@ -24,8 +24,12 @@ class paper_title(nodes.paragraph):  # noqa: N801
     """The title line; HTML adds a permalink to the entry's anchor (``refid``)."""
 
 
-class paper_badge(nodes.inline):  # noqa: N801
-    """A badge; ``tooltip`` becomes the HTML ``title`` attribute."""
+class paper_badges(nodes.inline):  # noqa: N801
+    """A paper's badges as one node, whose text is their words separated by
+    spaces: that is what search indexes and what builders other than HTML
+    show.  HTML draws each badge of ``badges`` (``(text, classes, tooltip)``)
+    as a ``<span>``.  One node instead of one per badge keeps the document
+    small: every transform and writer walks each node of every page."""
 
 
 class paper_notes(nodes.container):  # noqa: N801
@@ -57,27 +61,28 @@ def entry_data(paper: Paper) -> dict[str, str]:
     return {name: value for name, value in data.items() if value}
 
 
-def badge_nodes(paper: Paper) -> list[nodes.Node]:
-    """Venue, extras, year, status, rating and tags of ``paper``, as badges."""
+def badges_of(paper: Paper) -> list[tuple[str, str, str]]:
+    """Venue, extras, year, status, rating and tags of ``paper``, as badges:
+    ``(text, classes, tooltip)``."""
     venue = paper.venue
-    badges: list[nodes.Node] = []
+    badges: list[tuple[str, str, str]] = []
     if venue.name:
-        badges.append(_badge(venue.name, f"ps-venue ps-kind-{venue.kind}",
-                             f"{venue.raw} ({venue.kind})" if venue.raw else venue.kind))
-    badges.extend(_badge(extra, "ps-extra") for extra in venue.extras)
+        badges.append((venue.name, f"ps-venue ps-kind-{venue.kind}",
+                       f"{venue.raw} ({venue.kind})" if venue.raw else venue.kind))
+    badges.extend((extra, "ps-extra", "") for extra in venue.extras)
     if paper.year:
-        badges.append(_badge(str(paper.year), "ps-year", "Year"))
-    badges.append(_badge(paper.status, f"ps-status ps-status-{paper.status}", "Reading status"))
+        badges.append((str(paper.year), "ps-year", "Year"))
+    badges.append((paper.status, f"ps-status ps-status-{paper.status}", "Reading status"))
     if paper.rating:
         mean = sum(paper.rating) / len(paper.rating)
-        badges.append(_badge(" / ".join(map(str, paper.rating)), "ps-rating",
-                             f"Reviewer ratings, mean {mean:.2f}"))
-    badges.extend(_badge(tag, "ps-tag", "Tag") for tag in paper.tags)
+        badges.append((" / ".join(map(str, paper.rating)), "ps-rating", f"Reviewer ratings, mean {mean:.2f}"))
+    badges.extend((tag, "ps-tag", "Tag") for tag in paper.tags)
     return badges
 
 
-def _badge(text: str, classes: str, tooltip: str = "") -> paper_badge:
-    badge = paper_badge(text, text, classes=["ps-badge", *classes.split()])
-    if tooltip:
-        badge["tooltip"] = tooltip
-    return badge
+def badges_node(paper: Paper) -> paper_badges:
+    """One node for all of a paper's badges (see :class:`paper_badges`)."""
+    badges = badges_of(paper)
+    node = paper_badges("", " ".join(text for text, _, _ in badges))
+    node["badges"] = badges
+    return node
