@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import re
 from typing import TYPE_CHECKING, ClassVar
 
@@ -203,7 +204,7 @@ class PaperDirective(SphinxDirective):
             refused += nodes.inline(written, written.strip(), classes=["ps-refused-target"])
             return refused
         reference = nodes.reference("", label, refuri=url, internal=False,
-                                    classes=["ps-link", f"ps-link-{model.slugify(label)}"])
+                                    classes=["ps-link", _link_class(label)])
         reference.source, _ = self.get_source_info()
         reference.line = line
         return reference
@@ -231,6 +232,11 @@ class PaperDirective(SphinxDirective):
                 if name:
                     lines.setdefault(name.group(1), self.lineno + offset)
         return lines.get(option, self.lineno)
+
+
+@functools.lru_cache(maxsize=256)
+def _link_class(label: str) -> str:
+    return f"ps-link-{model.slugify(label)}"
 
 
 def _spaced(parent: nodes.Element, children: list[nodes.Node]) -> nodes.Element:
