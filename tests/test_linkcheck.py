@@ -26,6 +26,7 @@ class Server(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), Handler)
         self.log: list[tuple[str, str, float]] = []   # (method, path, arrival time)
         self.lock = threading.Lock()
+        self.in_flight = self.most_in_flight = 0
 
     def hits(self, path: str) -> int:
         return sum(1 for _, logged, _ in self.log if logged == path)
@@ -48,6 +49,13 @@ class Handler(BaseHTTPRequestHandler):
             return
         if path == "/slow":
             time.sleep(2.5)
+        if path == "/busy":
+            with self.server.lock:
+                self.server.in_flight += 1
+                self.server.most_in_flight = max(self.server.most_in_flight, self.server.in_flight)
+            time.sleep(0.2)
+            with self.server.lock:
+                self.server.in_flight -= 1
         if path.startswith("/redirect/"):
             left = int(path.rsplit("/", 1)[1])
             self._answer(302, {"Location": f"/redirect/{left - 1}" if left > 1 else "/ok"})
@@ -61,7 +69,7 @@ class Handler(BaseHTTPRequestHandler):
             self._answer(429)
         elif path == "/challenge":
             self._answer(403, {"cf-mitigated": "challenge"})
-        elif path in ("/ok", "/slow", "/retry-seconds", "/retry-date", "/retry-none", "/a", "/b", "/c"):
+        elif path in ("/ok", "/slow", "/busy", "/retry-seconds", "/retry-date", "/retry-none", "/a", "/b", "/c"):
             self._answer(200)
         else:
             self._answer(404)
@@ -223,6 +231,17 @@ def test_per_host_interval_and_connection_cap(make_apps, tmp_path, server):
     # the client's own record of when each request started agrees
     starts = sorted(at for _, at in app.builder.hosts.requests)
     assert min(b - a for a, b in zip(starts, starts[1:])) >= 0.3
+
+
+@pytest.mark.parametrize("cap", [1, 3])
+def test_connections_per_host_are_capped(make_apps, tmp_path, servers, cap):
+    server = servers()
+    links = "".join(paper(f"P{n}", paper=f"{{base}}/busy?n={n}") for n in range(8))
+    srcdir = site(tmp_path, server.server_address[1], {"index": "# Links\n" + links},
+                  papershelf_linkcheck_max_connections=cap, linkcheck_workers=6)
+    _, results, _ = run(make_apps, srcdir)
+    assert set(statuses(results).values()) == {"working"}
+    assert server.most_in_flight == cap
 
 
 def test_an_unreachable_host_is_given_up_on(make_apps, tmp_path, server):

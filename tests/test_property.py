@@ -78,3 +78,37 @@ def test_random_entries_never_crash_the_build(random_site, entries):
         entries_html = re.findall(r'<article class="ps-paper".*?</article>', html, re.S)
         assert not any("<script" in part for part in entries_html)
     assert not re.search(r'href="\s*(?i:j\s*a\s*v\s*a|data:)', html)
+
+
+# -- the importer -------------------------------------------------------------------
+
+list_line = st.one_of(
+    one_line,
+    st.sampled_from(["", "# LLM", "## Topic", "### 2024", "## Alignment", "1. ", "1.", "   1. **Nested** (ICLR 2024)",
+                     "* a bullet note", "[TOC]", "* [LLM](#llm)", "**Bold title** [paper](https://arxiv.org/abs/2310.15213)",
+                     "1. **T** (Arxiv Jan 2024) [[papaer]](arXiv:2305.19420) 笔记。【insight】想法",
+                     "2. Plain title, CVPR2023", "3. **T** [[paper]](Not a URL) (ICLR 2025 886)",
+                     "LLMâ€™s", "1. **Unclosed (venue", "1. **T** （ICLR 2025) $x$", "```", "1. **`code`** x"]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(list_line, max_size=40))
+def test_the_importer_loses_nothing_and_never_raises(lines):
+    from papershelf.importer import parse, render_pages
+
+    reading_list = parse("\n".join(lines), "Notes")
+    entries = list(reading_list.entries())
+    skipped = [problem for problem in reading_list.problems if problem.kind == "skipped"]
+    # every entry seen is a paper or a skipped line of the report
+    assert reading_list.entries_seen == len(entries) + len(skipped)
+    assert all(entry.title and entry.key for entry in entries)
+    pages = render_pages(reading_list)
+    written = sum(page.count("{paper}") for page in pages.values())
+    assert written == len(entries)
+    # one key per title, and never one key for two titles
+    from papershelf.model import normal_title
+    by_key: dict[str, set[str]] = {}
+    for entry in entries:
+        by_key.setdefault(entry.key.casefold(), set()).add(normal_title(entry.title))
+    assert all(len(titles) == 1 for titles in by_key.values())
