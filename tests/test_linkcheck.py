@@ -53,7 +53,7 @@ class Handler(BaseHTTPRequestHandler):
             with self.server.lock:
                 self.server.in_flight += 1
                 self.server.most_in_flight = max(self.server.most_in_flight, self.server.in_flight)
-            time.sleep(0.2)
+            time.sleep(0.4)
             with self.server.lock:
                 self.server.in_flight -= 1
         if path.startswith("/redirect/"):
