@@ -114,7 +114,10 @@ def test_overview_totals_chart_and_top_venues(built):
     assert sorted(bars) == [("conference", "2023", "2"), ("conference", "2024", "1"),
                             ("journal", "2022", "1"), ("workshop", "2023", "1")]
     assert "<script" not in svg
-    assert re.findall(r'<ul class="ps-top-venues[^"]*">(.*?)</ul>', html, re.S)[0].count("<li>") == 3
+    top = re.findall(r'<ul class="ps-top-venues[^"]*">(.*?)</ul>', html, re.S)[0]
+    assert top.count("<li>") == 3
+    # each venue links to its latest group on the page indexed by venue
+    assert '<a class="reference internal" href="venues.html#group-emnlp-2023">EMNLP</a> (1)' in top
 
 
 def test_exports(built):

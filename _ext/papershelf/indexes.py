@@ -266,10 +266,34 @@ def render_overview(context: _Context, top: int) -> list[nodes.Node]:
     if data.top_venues:
         container += nodes.rubric("", "Most frequent venues")
         venues = nodes.bullet_list(classes=["ps-top-venues"])
+        targets = venue_targets(context.env, context.catalog)
         for name, count in data.top_venues:
-            venues += nodes.list_item("", nodes.paragraph("", f"{name} ({count})"))
+            line = nodes.paragraph()
+            if name in targets:
+                docname, slug = targets[name]
+                line += nodes.reference("", name, internal=True, refuri=context.uri(docname, slug))
+            else:
+                line += nodes.Text(name)
+            line += nodes.Text(f" ({count})")
+            venues += nodes.list_item("", line)
         container += venues
     return [container]
+
+
+def venue_targets(env: BuildEnvironment, data: Catalog) -> dict[str, tuple[str, str]]:
+    """Where the site lists each venue's papers: the first group of that
+    venue (its latest year) on the first page with an index by venue and no
+    filters; empty when there is no such page."""
+    for docname, views in sorted(_domain(env).data["views"].items()):
+        for kind, argument in views:
+            if kind == "index" and argument == Query(by="venue"):
+                targets: dict[str, tuple[str, str]] = {}
+                for group in catalog.select(data, argument, lambda d: topic_title(env, d)):
+                    venue = group.records[0].venue
+                    if venue is not None and venue.name:
+                        targets.setdefault(venue.name, (docname, group.slug))
+                return targets
+    return {}
 
 
 # -- incremental builds ------------------------------------------------------------
@@ -295,7 +319,8 @@ def view_fingerprints(env: BuildEnvironment) -> dict[str, bytes]:
                     shown.append((group.label, [(catalog.shown(record), [title(d) for d in record.docnames()])
                                                 for record in group.records]))
             else:
-                shown.append(dataclasses.astuple(catalog.overview(data, argument)))
+                shown.append((dataclasses.astuple(catalog.overview(data, argument)),
+                              sorted(venue_targets(env, data).items())))
         fingerprints[docname] = catalog.digest(shown)
     for docname, papers in domain.papers.items():
         elsewhere = []
