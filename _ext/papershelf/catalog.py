@@ -57,11 +57,15 @@ class Record:
     def doi(self) -> str | None:
         return next(filter(None, (doi_of(link.url) for link in self.links)), None)
 
-    def docnames(self) -> list[str]:
-        seen: dict[str, None] = {}
+    def pages(self) -> list[Paper]:
+        """The first entry on each page the paper is on, in entry order."""
+        first: dict[str, Paper] = {}
         for entry in self.entries:
-            seen.setdefault(entry.docname)
-        return list(seen)
+            first.setdefault(entry.docname, entry)
+        return list(first.values())
+
+    def docnames(self) -> list[str]:
+        return [entry.docname for entry in self.pages()]
 
 
 @dataclass

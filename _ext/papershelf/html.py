@@ -9,20 +9,32 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
-from .nodes import ENTRY_CLASS, paper_badges, paper_entry, paper_notes, paper_title
+from .nodes import ENTRY_CLASS, paper_badges, paper_entry, paper_index_item, paper_notes, paper_title
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.writers.html5 import HTML5Translator
 
 
+def _data_attributes(node: nodes.Element) -> dict[str, str]:
+    """A node's ``data`` values as ``data-*`` attributes, for a reader's script."""
+    return {f"data-{name}": value for name, value in node.get("data", {}).items()}
+
+
 def visit_paper_entry(self: HTML5Translator, node: paper_entry) -> None:
-    attributes = {f"data-{name}": value for name, value in node.get("data", {}).items()}
-    self.body.append(self.starttag(node, "article", CLASS=ENTRY_CLASS, **attributes))
+    self.body.append(self.starttag(node, "article", CLASS=ENTRY_CLASS, **_data_attributes(node)))
 
 
 def depart_paper_entry(self: HTML5Translator, node: paper_entry) -> None:
     self.body.append("</article>\n")
+
+
+def visit_paper_index_item(self: HTML5Translator, node: paper_index_item) -> None:
+    self.body.append(self.starttag(node, "li", CLASS="ps-index-item", **_data_attributes(node)))
+
+
+def depart_paper_index_item(self: HTML5Translator, node: paper_index_item) -> None:
+    self.body.append("</li>\n")
 
 
 def visit_paper_title(self: HTML5Translator, node: paper_title) -> None:
@@ -65,5 +77,6 @@ def setup_html(app: Sphinx) -> None:
         (paper_title, visit_paper_title, depart_paper_title),
         (paper_badges, visit_paper_badges, None),
         (paper_notes, visit_paper_notes, depart_paper_notes),
+        (paper_index_item, visit_paper_index_item, depart_paper_index_item),
     ):
         app.add_node(node_class, html=(visit, depart))

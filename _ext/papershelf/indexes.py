@@ -2,7 +2,8 @@
 directives, "also in" on each entry, conflict warnings, and the exports.
 
 Directives leave placeholders; ``doctree-resolved`` fills them from the
-catalogue, once every page has been read.  A page with a view is written again
+catalogue, once every page has been read, and adds "also in" to the entries
+of papers that are on other pages too.  A page with a view is written again
 when what the view shows changes (see :func:`outdated_views`), not otherwise.
 """
 
@@ -37,16 +38,6 @@ def _domain(env: BuildEnvironment) -> PaperDomain:
 
 
 # -- directives ----------------------------------------------------------------
-
-def _choice_list(allowed: tuple[str, ...]):
-    def convert(value: str) -> tuple[str, ...]:
-        words = catalog.split_words(value or "")
-        wrong = [word for word in words if word not in allowed]
-        if wrong or not words:
-            raise ValueError(f"{', '.join(wrong) or 'nothing'} (use {', '.join(allowed)})")
-        return words
-    return convert
-
 
 class PaperIndexDirective(SphinxDirective):
     """``paper-index``: the site's papers grouped by year, venue, tag, status
@@ -169,8 +160,7 @@ def _add_also_in(context: _Context, entry: paper_entry) -> None:
     """"Also in: ..." under the badges and links of an entry whose paper has
     entries on other pages."""
     record = context.catalog.by_entry.get((context.docname, entry.get("data", {}).get("key", "")))
-    others = [paper for paper in record.entries if paper.docname != context.docname] if record else []
-    others = list({paper.docname: paper for paper in reversed(others)}.values())[::-1]
+    others = [paper for paper in record.pages() if paper.docname != context.docname] if record else []
     if not others:
         return
     node = paper_also_in("", classes=["ps-also-in"])
@@ -231,13 +221,9 @@ def _index_item(context: _Context, record: Record) -> paper_index_item:
     line += badges_node(shown)
     places = nodes.inline(classes=["ps-index-places"])
     places += nodes.Text(" in ")
-    seen: set[str] = set()
-    for paper in record.entries:
-        if paper.docname in seen:
-            continue
-        if seen:
+    for position, paper in enumerate(record.pages()):
+        if position:
             places += nodes.Text(", ")
-        seen.add(paper.docname)
         places += nodes.reference("", topic_title(context.env, paper.docname), internal=True,
                                   refuri=context.uri(paper.docname, paper.anchor))
     line += places
@@ -355,19 +341,11 @@ def check_conflicts(app: Sphinx, env: BuildEnvironment) -> None:
         if conflict.first.docname not in fresh and conflict.second.docname not in fresh:
             continue
         first, second = conflict.first, conflict.second
-        warn(f"{second.title!r} is also on {_where(env, first)} with {conflict.field} "
+        warn(f"{second.title!r} is also on {env.doc2path(first.docname, False)}:{first.lineno} "
+             f"with {conflict.field} "
              f"{conflict.first_value!r}; here it is {conflict.second_value!r} "
              f"(one paper shows the first entry's data)",
              "conflict", (second.docname, second.lineno))
-
-
-def _where(env: BuildEnvironment, paper) -> str:
-    path = Path(env.doc2path(paper.docname))
-    try:
-        path = path.relative_to(env.srcdir)
-    except ValueError:
-        pass
-    return f"{path.as_posix()}:{paper.lineno}"
 
 
 # -- exports -----------------------------------------------------------------------
@@ -406,16 +384,7 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
             path.write_text(content, encoding="utf-8", newline="\n")
 
 
-# -- HTML ----------------------------------------------------------------------------
-
-def visit_paper_index_item(self, node: paper_index_item) -> None:
-    attributes = {f"data-{name}": value for name, value in node.get("data", {}).items()}
-    self.body.append(self.starttag(node, "li", CLASS="ps-index-item", **attributes))
-
-
-def depart_paper_index_item(self, node: paper_index_item) -> None:
-    self.body.append("</li>\n")
-
+# -- registration --------------------------------------------------------------------
 
 def _visit_unresolved(self, node: nodes.Element) -> None:
     raise nodes.SkipNode
@@ -425,7 +394,6 @@ def setup_indexes(app: Sphinx) -> None:
     app.add_node(paper_view, **{fmt: (_visit_unresolved, None) for fmt in
                                ("html", "latex", "text", "man", "texinfo")})
     app.add_node(paper_also_in)
-    app.add_node(paper_index_item, html=(visit_paper_index_item, depart_paper_index_item))
     app.add_directive("paper-index", PaperIndexDirective)
     app.add_directive("paper-overview", PaperOverviewDirective)
     app.connect("doctree-resolved", resolve)
