@@ -15,7 +15,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .model import STATUSES, Link, Paper, arxiv_id_of, doi_of, normal_title, unique_name
+from .model import (STATUSES, Link, Paper, arxiv_id_of, doi_of, first_arxiv_id, first_doi, normal_title,
+                    unique_name)
 from .venues import VENUE_KINDS, Venue
 
 JSON_SCHEMA = "https://papershelf.readthedocs.io/schema/papers-1.json"
@@ -51,11 +52,11 @@ class Record:
 
     @functools.cached_property
     def arxiv_id(self) -> str | None:
-        return next(filter(None, (arxiv_id_of(link.url) for link in self.links)), None)
+        return first_arxiv_id(self.links)
 
     @functools.cached_property
     def doi(self) -> str | None:
-        return next(filter(None, (doi_of(link.url) for link in self.links)), None)
+        return first_doi(self.links)
 
     def pages(self) -> list[Paper]:
         """The first entry on each page the paper is on, in entry order."""
@@ -86,9 +87,6 @@ class Catalog:
     by_entry: dict[tuple[str, str], Record] = field(default_factory=dict)  # (docname, key) -> record
     #: pages with a paper that has entries on other pages too
     shared_pages: set[str] = field(default_factory=set)
-
-    def record_of(self, paper: Paper) -> Record:
-        return self.by_entry[paper.docname, paper.key]
 
 
 def build(entries: Iterable[Paper]) -> Catalog:
@@ -137,12 +135,7 @@ def build(entries: Iterable[Paper]) -> Catalog:
     used_keys: set[str] = set()
     for members in groups.values():
         record = _merge(members, catalog.conflicts)
-        key, number = record.key, 1
-        while key.casefold() in used_keys:
-            number += 1
-            key = f"{record.key}-{number}"
-        record.key = key
-        used_keys.add(key.casefold())
+        record.key = unique_name(record.key, used_keys, fold=str.casefold)
         catalog.records.append(record)
         for paper in members:
             catalog.by_entry[paper.docname, paper.key] = record

@@ -8,7 +8,6 @@ builds merge exactly what each worker read.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Container, Iterable, Iterator, Set
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +17,7 @@ from sphinx.domains import Domain, ObjType
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
-from .catalog import Catalog
+from .catalog import Catalog, digest
 from .catalog import build as build_catalog
 from .logging import warn
 from .model import Paper, anchor_for
@@ -187,7 +186,7 @@ class PaperDomain(Domain):
                 if target not in current:
                     paper = self.lookup(target)
                     shown = (paper.docname, paper.anchor, paper.title) if paper else None
-                    current[target] = hashlib.blake2b(repr(shown).encode(), digest_size=8).digest()
+                    current[target] = digest(shown)
         self.data["fingerprints"] = current
         return sorted(docname for docname, targets in self.refs.items()
                       if any(previous.get(target) != current[target] for target in targets))

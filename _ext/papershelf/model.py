@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -66,7 +67,7 @@ class Paper:
 
     @property
     def arxiv_id(self) -> str | None:
-        return next(filter(None, (arxiv_id_of(link.url) for link in self.links)), None)
+        return first_arxiv_id(self.links)
 
     @property
     def anchor(self) -> str:
@@ -111,16 +112,24 @@ def arxiv_id_of(url: str) -> str | None:
     return match.group(1) if match else None
 
 
-def arxiv_year(links: tuple[Link, ...] | list[Link]) -> int | None:
+def first_arxiv_id(links: Iterable[Link]) -> str | None:
+    """The arXiv id of the first link that has one."""
+    return next(filter(None, (arxiv_id_of(link.url) for link in links)), None)
+
+
+def first_doi(links: Iterable[Link]) -> str | None:
+    """The DOI of the first ``doi.org`` link."""
+    return next(filter(None, (doi_of(link.url) for link in links)), None)
+
+
+def arxiv_year(links: Iterable[Link]) -> int | None:
     """The year an arXiv id was issued (``2310.15213`` -> 2023), from the
     first arXiv link: what a paper with no venue year is dated by."""
-    for link in links:
-        arxiv_id = arxiv_id_of(link.url)
-        if arxiv_id:
-            digits = arxiv_id.split("/")[-1]
-            year = int(digits[:2])
-            return 1900 + year if "/" in arxiv_id and year >= 91 else 2000 + year
-    return None
+    arxiv_id = first_arxiv_id(links)
+    if not arxiv_id:
+        return None
+    year = int(arxiv_id.split("/")[-1][:2])
+    return 1900 + year if "/" in arxiv_id and year >= 91 else 2000 + year
 
 
 def doi_of(url: str) -> str | None:
@@ -130,14 +139,12 @@ def doi_of(url: str) -> str | None:
 
 def derive_key(title: str, links: tuple[Link, ...] | list[Link]) -> str:
     """A stable key: the arXiv id of a link, else its DOI, else the title's slug."""
-    for link in links:
-        arxiv_id = arxiv_id_of(link.url)
-        if arxiv_id:
-            return arxiv_id.replace("/", "-")
-    for link in links:
-        doi = doi_of(link.url)
-        if doi:
-            return "doi-" + slugify(doi, max_length=_SLUG_MAX)
+    arxiv_id = first_arxiv_id(links)
+    if arxiv_id:
+        return arxiv_id.replace("/", "-")
+    doi = first_doi(links)
+    if doi:
+        return "doi-" + slugify(doi, max_length=_SLUG_MAX)
     slug = slugify(title)
     if slug:
         return slug
@@ -145,14 +152,15 @@ def derive_key(title: str, links: tuple[Link, ...] | list[Link]) -> str:
     return f"paper-{digest}"
 
 
-def unique_name(name: str, taken: set[str]) -> str:
+def unique_name(name: str, taken: set[str], fold: Callable[[str], str] = str) -> str:
     """``name``, or ``name-2``, ``name-3``... when taken; the result is added
-    to ``taken``."""
+    to ``taken``.  With ``fold`` (``str.casefold``, say), ``taken`` holds
+    folded names and names that fold alike count as the same."""
     unique, number = name, 1
-    while unique in taken:
+    while fold(unique) in taken:
         number += 1
         unique = f"{name}-{number}"
-    taken.add(unique)
+    taken.add(fold(unique))
     return unique
 
 
