@@ -20,7 +20,6 @@ What is added to Sphinx's own builder (registered in its place):
 from __future__ import annotations
 
 import dataclasses
-import email.utils
 import hashlib
 import json
 import threading
@@ -41,6 +40,7 @@ from sphinx.builders.linkcheck import (
     RateLimit,
 )
 from sphinx.util import logging
+from sphinx.util.http_date import rfc1123_to_epoch
 from sphinx.util.requests import _Session
 
 from .logging import warn
@@ -107,7 +107,7 @@ class Hosts:
         self._active: Counter[str] = Counter()
         self._failures: Counter[str] = Counter()
         self.dead: dict[str, str] = {}
-        #: every request sent, as (host, monotonic start time): for tests and the report
+        #: every request sent, as (host, monotonic start time)
         self.requests: list[tuple[str, float]] = []
 
     def interval(self, origin: str) -> float:
@@ -202,7 +202,7 @@ def _short_error(error: BaseException) -> str:
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
-    unverified_hosts: tuple[str, ...]
+    unverified_hosts: dict[str, bool]   # host (or parent domain) -> True
     backoff: float
     backoff_max: float
     retry_after_max: float
@@ -240,7 +240,7 @@ class PaperCheckWorker(HyperlinkAvailabilityCheckWorker):
             return False
         if response.headers.get("cf-mitigated") == "challenge":
             return True
-        return _host_setting(dict.fromkeys(self.settings.unverified_hosts, True), host, False)
+        return _host_setting(self.settings.unverified_hosts, host, False)
 
     def limit_rate(self, response_url: str, retry_after: str | None) -> float | None:
         """429: wait as ``Retry-After`` says (seconds or an HTTP date), up to
@@ -252,8 +252,11 @@ class PaperCheckWorker(HyperlinkAvailabilityCheckWorker):
             try:
                 delay = float(retry_after)
             except ValueError:
-                when = email.utils.parsedate_to_datetime(retry_after) if _looks_like_date(retry_after) else None
-                delay = when.timestamp() - now if when is not None else None
+                # an HTTP date, read as Sphinx reads it
+                try:
+                    delay = rfc1123_to_epoch(retry_after) - now
+                except (ValueError, TypeError):
+                    delay = None
             if delay is not None:
                 delay = max(0.0, delay)
                 if delay > self.settings.retry_after_max:
@@ -267,13 +270,6 @@ class PaperCheckWorker(HyperlinkAvailabilityCheckWorker):
         self.rate_limits[netloc] = RateLimit(delay, next_check)
         return next_check
 
-
-
-def _looks_like_date(text: str) -> bool:
-    try:
-        return email.utils.parsedate_to_datetime(text) is not None
-    except (TypeError, ValueError, IndexError):
-        return False
 
 
 def _normal_redirect(source: str, target: str) -> bool:
@@ -401,7 +397,7 @@ class PaperLinkcheckBuilder(CheckExternalLinksBuilder):
                            config.papershelf_linkcheck_max_connections,
                            config.papershelf_linkcheck_unreachable_after)
         settings = Settings(
-            unverified_hosts=tuple(config.papershelf_linkcheck_unverified_hosts),
+            unverified_hosts=dict.fromkeys(config.papershelf_linkcheck_unverified_hosts, True),
             backoff=float(config.papershelf_linkcheck_backoff[0]),
             backoff_max=float(config.papershelf_linkcheck_backoff[1]),
             retry_after_max=float(config.papershelf_linkcheck_retry_after_max),
