@@ -202,6 +202,8 @@ class _Reader:
                 self._problem(number, "text-repaired", f"mis-decoded text repaired: {raw.strip()[:60]!r} "
                                                        f"now reads {fixed.strip()[:60]!r}")
             self.lines.append(_Line(number, fixed.rstrip()))
+        #: each line's heading level, 0 for a line that is not a heading
+        self.levels = [len(m.group(1)) if (m := _HEADING_RE.match(line.text)) else 0 for line in self.lines]
 
     def _problem(self, line: int, kind: str, message: str) -> None:
         self.result.problems.append(Problem(line, kind, message))
@@ -209,18 +211,12 @@ class _Reader:
     # structure
 
     def read(self) -> ReadingList:
-        headings = [(index, len(m.group(1)), m.group(2)) for index, line in enumerate(self.lines)
-                    if (m := _HEADING_RE.match(line.text))]
+        headings = [(index, level) for index, level in enumerate(self.levels) if level]
         starts = {index for index, line in enumerate(self.lines) if self._starts_entry(line.text)}
         # heading levels whose sections hold entries
-        levels_with_entries = set()
-        for position, (index, level, _) in enumerate(headings):
-            end = next((other for other, other_level, _ in headings[position + 1:] if other_level <= level),
-                       len(self.lines))
-            if any(index < start < end for start in starts):
-                levels_with_entries.add(level)
+        levels_with_entries = {level for index, level in headings if self._section_has_entries(index, level, starts)}
         if not levels_with_entries:
-            levels_with_entries = {min((level for _, level, _ in headings), default=2)}
+            levels_with_entries = {min((level for _, level in headings), default=2)}
         top = min(levels_with_entries)
         grouped = top == 1 and len(levels_with_entries) > 1
         topic_level = min(levels_with_entries - {1}) if grouped else top
@@ -330,23 +326,19 @@ class _Reader:
             return
         self._intro(group).append(line.text)
 
+    def _section(self, index: int, level: int) -> range:
+        """The lines under the heading on line ``index``, up to the next
+        heading of the same or a higher level."""
+        end = next((other for other in range(index + 1, len(self.lines)) if 0 < self.levels[other] <= level),
+                   len(self.lines))
+        return range(index + 1, end)
+
     def _section_has_entries(self, index: int, level: int, starts: set[int]) -> bool:
-        for other in range(index + 1, len(self.lines)):
-            heading = _HEADING_RE.match(self.lines[other].text)
-            if heading and len(heading.group(1)) <= level:
-                return False
-            if other in starts:
-                return True
-        return False
+        return any(other in starts for other in self._section(index, level))
 
     def _section_has_prose(self, index: int, level: int) -> bool:
-        for other in range(index + 1, len(self.lines)):
-            heading = _HEADING_RE.match(self.lines[other].text)
-            if heading and len(heading.group(1)) <= level:
-                return False
-            if self.lines[other].text.strip() and not heading:
-                return True
-        return False
+        return any(self.lines[other].text.strip() and not self.levels[other]
+                   for other in self._section(index, level))
 
     @staticmethod
     def _starts_entry(text: str) -> bool:
