@@ -221,17 +221,17 @@ class PaperDirective(SphinxDirective):
 
     def _option_line(self, option: str | None) -> int:
         """The source line of ``:option:``, found in the directive's own text."""
-        if not option:
-            return self.lineno
-        lines = self.__dict__.get("_option_lines")
-        if lines is None:
-            # read once per entry: every link asks for its line
-            lines = self.__dict__["_option_lines"] = {}
-            for offset, line in enumerate(self.block_text.splitlines()):
-                name = re.match(r"\s*:([^:\s]+):", line)
-                if name:
-                    lines.setdefault(name.group(1), self.lineno + offset)
-        return lines.get(option, self.lineno)
+        return self._option_lines.get(option, self.lineno) if option else self.lineno
+
+    @functools.cached_property
+    def _option_lines(self) -> dict[str, int]:
+        """Each option's line, read once per entry: every link asks for its line."""
+        lines: dict[str, int] = {}
+        for offset, line in enumerate(self.block_text.splitlines()):
+            name = re.match(r"\s*:([^:\s]+):", line)
+            if name:
+                lines.setdefault(name.group(1), self.lineno + offset)
+        return lines
 
 
 @functools.lru_cache(maxsize=256)
