@@ -41,3 +41,7 @@ papershelf_venue_aliases = {}
 # Link checking (make linkcheck): see the README for papershelf_linkcheck_*.
 linkcheck_timeout = 20
 linkcheck_workers = 5
+
+# Search: Sphinx's Chinese search splits Chinese text into words with jieba
+# (pinned in requirements.txt); English words are still indexed and stemmed.
+html_search_language = "zh"

@@ -21,7 +21,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 #: the saved doctrees changes shape (the fields of ``Paper``, the domain's
 #: data, the node classes): Sphinx then reads every page again instead of
 #: loading records it cannot use.
-ENV_VERSION = 4
+ENV_VERSION = 5
 
 
 def _check_config(app: Sphinx, config: Config) -> None:
@@ -45,9 +45,11 @@ def _add_static_files(app: Sphinx) -> None:
     if app.builder.format == "html":
         app.config.html_static_path.append(str(STATIC_DIR))
         app.add_css_file("papershelf.css")
+        app.add_js_file("papershelf.js", loading_method="defer")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    from .assets import setup_assets
     from .directives import PaperDirective
     from .domain import PaperDomain, PaperRefRole, before_read, env_updated, warn_missing_reference
     from .html import setup_html
@@ -66,6 +68,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_html(app)
     setup_indexes(app)
     setup_linkcheck(app)
+    setup_assets(app)
 
     app.connect("config-inited", _check_config)
     app.connect("builder-inited", _add_static_files)

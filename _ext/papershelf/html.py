@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
-from .nodes import ENTRY_CLASS, paper_badges, paper_entry, paper_index_item, paper_notes, paper_title
+from .nodes import ENTRY_CLASS, paper_badges, paper_cite, paper_entry, paper_index_item, paper_notes, paper_title
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -60,6 +60,20 @@ def visit_paper_badges(self: HTML5Translator, node: paper_badges) -> None:
     raise nodes.SkipNode
 
 
+def _multiline_attribute(self: HTML5Translator, text: str) -> str:
+    """An attribute value that keeps its line breaks (``attval`` folds them)."""
+    return self.encode(text).replace("\n", "&#10;")
+
+
+def visit_paper_cite(self: HTML5Translator, node: paper_cite) -> None:
+    # Hidden until the script, which does the copying, shows it: a reader
+    # without JavaScript sees no button that does nothing.
+    self.body.append(f'<button type="button" class="ps-copy-bib" hidden '
+                     f'title="Copy this paper\'s BibTeX entry" '
+                     f'data-bibtex="{_multiline_attribute(self, node["bibtex"])}">Copy BibTeX</button>')
+    raise nodes.SkipNode
+
+
 def visit_paper_notes(self: HTML5Translator, node: paper_notes) -> None:
     label = self.encode(self.config.papershelf_notes_label)
     self.body.append(self.starttag(node, "details", CLASS="ps-notes"))
@@ -76,6 +90,7 @@ def setup_html(app: Sphinx) -> None:
         (paper_entry, visit_paper_entry, depart_paper_entry),
         (paper_title, visit_paper_title, depart_paper_title),
         (paper_badges, visit_paper_badges, None),
+        (paper_cite, visit_paper_cite, None),
         (paper_notes, visit_paper_notes, depart_paper_notes),
         (paper_index_item, visit_paper_index_item, depart_paper_index_item),
     ):

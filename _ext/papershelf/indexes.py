@@ -23,7 +23,8 @@ from . import __version__, catalog
 from .catalog import GROUPINGS, Catalog, Query, Record
 from .logging import warn
 from .model import STATUSES
-from .nodes import badges_node, entry_data, paper_also_in, paper_entry, paper_index_item, paper_title, paper_view
+from .nodes import (badges_node, entry_data, paper_also_in, paper_cite, paper_entry, paper_index_item, paper_title,
+                    paper_view)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -139,12 +140,19 @@ def resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     domain = _domain(app.env)
     views = domain.data["views"].get(docname, ())
     shared = docname in domain.catalog().shared_pages
-    if not views and not shared:
+    cite = app.builder.format == "html" and docname in domain.papers
+    if not views and not shared and not cite:
         return
     context = _Context(app.env, app.builder, docname)
-    if shared:
+    if shared or cite:
         for entry in list(doctree.findall(paper_entry)):
-            _add_also_in(context, entry)
+            record = context.catalog.by_entry.get((docname, entry.get("data", {}).get("key", "")))
+            if record is None:
+                continue
+            if shared:
+                _add_also_in(context, entry, record)
+            if cite:
+                _add_cite(entry, record)
     for node in list(doctree.findall(paper_view)):
         index = node.get("view", -1)
         view = views[index] if 0 <= index < len(views) else None
@@ -156,11 +164,10 @@ def resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             node.replace_self(render_overview(context, view[1]))
 
 
-def _add_also_in(context: _Context, entry: paper_entry) -> None:
+def _add_also_in(context: _Context, entry: paper_entry, record: Record) -> None:
     """"Also in: ..." under the badges and links of an entry whose paper has
     entries on other pages."""
-    record = context.catalog.by_entry.get((context.docname, entry.get("data", {}).get("key", "")))
-    others = [paper for paper in record.pages() if paper.docname != context.docname] if record else []
+    others = [paper for paper in record.pages() if paper.docname != context.docname]
     if not others:
         return
     node = paper_also_in("", classes=["ps-also-in"])
@@ -174,6 +181,22 @@ def _add_also_in(context: _Context, entry: paper_entry) -> None:
             node += nodes.Text(", ")
         node += nodes.reference("", topic_title(context.env, paper.docname), internal=True,
                                 refuri=context.uri(paper.docname, paper.anchor))
+
+
+def _add_cite(entry: paper_entry, record: Record) -> None:
+    """The "Copy BibTeX" button, at the end of the entry's links (a links
+    line is made for an entry that has none)."""
+    cite = paper_cite()
+    cite["bibtex"] = catalog.bibtex_entry(record)
+    links = next((child for child in entry.children if "ps-links" in child.get("classes", ())), None)
+    if links is None:
+        badges = next((index for index, child in enumerate(entry.children)
+                       if "ps-badges" in child.get("classes", ())), 0)
+        links = nodes.paragraph(classes=["ps-links"])
+        entry.insert(badges + 1, links)
+    elif links.children:
+        links += nodes.Text(" ")
+    links += cite
 
 
 def _entry_view(record: Record):
@@ -309,14 +332,22 @@ def view_fingerprints(env: BuildEnvironment) -> dict[str, bytes]:
                               sorted(venue_targets(env, data).items())))
         fingerprints[docname] = catalog.digest(shown)
     for docname, papers in domain.papers.items():
-        elsewhere = []
+        # What a topic page shows of other pages: the "also in" links, and the
+        # BibTeX of its papers, whose key the catalogue gives and whose data
+        # may come from entries elsewhere.  A paper with no other entry
+        # changes its BibTeX only when this page is read again.
+        joined = []
         for paper in papers.values():
             record = data.by_entry.get((docname, paper.key))
-            if record is not None and len(record.entries) > 1:
-                elsewhere.append([(p.docname, p.anchor, title(p.docname)) for p in record.entries])
-        if elsewhere:
-            key = f"also:{docname}"
-            fingerprints[key] = catalog.digest(elsewhere)
+            if record is None:
+                continue
+            if len(record.entries) > 1:
+                joined.append(([(p.docname, p.anchor, title(p.docname)) for p in record.entries],
+                               catalog.bibtex_entry(record)))
+            elif record.key != paper.key:
+                joined.append(record.key)
+        if joined:
+            fingerprints[f"page:{docname}"] = catalog.digest(joined)
     return fingerprints
 
 
@@ -326,7 +357,7 @@ def outdated_views(env: BuildEnvironment) -> list[str]:
     current = view_fingerprints(env)
     domain.data["view_fingerprints"] = current
     changed = {name for name in set(previous) | set(current) if previous.get(name) != current.get(name)}
-    docnames = {name.removeprefix("also:") for name in changed}
+    docnames = {name.removeprefix("page:") for name in changed}
     return sorted(docname for docname in docnames if docname in env.all_docs)
 
 

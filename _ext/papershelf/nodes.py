@@ -44,6 +44,12 @@ class paper_also_in(nodes.paragraph):  # noqa: N801
     """Placeholder in an entry for links to the paper's other pages."""
 
 
+class paper_cite(nodes.Inline, nodes.Element):  # noqa: N801
+    """The paper's BibTeX entry (``bibtex``), the same as in ``papers.bib``:
+    a "Copy BibTeX" button in HTML.  Added at ``doctree-resolved`` for HTML
+    builders only, since the entry comes from every page the paper is on."""
+
+
 class paper_index_item(nodes.list_item):  # noqa: N801
     """One paper in an index; ``data`` becomes ``data-*`` attributes in HTML."""
 

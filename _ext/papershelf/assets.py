@@ -1,0 +1,100 @@
+"""What the HTML pages need beyond Sphinx's defaults: MathJax served from the
+site itself, and Chinese search that stays quiet.
+
+MathJax: Sphinx loads it from a CDN, so math in notes does not render for a
+reader who opened the site from disk without a network, nor in a test on a
+machine without one.  When the ``sphinx-mathjax-offline`` package (pinned in
+``requirements.txt``) is installed and ``mathjax_path`` is left at Sphinx's
+default, the site serves MathJax 3's ``tex-chtml`` component, its fonts and
+its TeX extensions from ``_static/mathjax/`` (about 3 MB, copied once).
+``papershelf_local_mathjax = False`` keeps the CDN.
+
+Search: ``html_search_language = "zh"`` indexes Chinese words only when jieba
+is installed; without it Sphinx says nothing and the Chinese notes cannot be
+found.  Papershelf warns, and keeps jieba's start-up chatter out of the build.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .logging import warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+MATHJAX_PACKAGE = "sphinx-mathjax-offline"
+MATHJAX_ENTRY = "mathjax/tex-chtml.js"
+#: What tex-chtml.js loads at run time: the CommonHTML fonts, and the TeX
+#: packages that ``\require`` or the autoloader fetch.
+MATHJAX_PARTS = ("tex-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extensions")
+
+
+def mathjax_source() -> Path | None:
+    """The MathJax folder of the installed package, or ``None``."""
+    spec = importlib.util.find_spec(MATHJAX_PACKAGE)
+    for location in (spec.submodule_search_locations or ()) if spec else ():
+        folder = Path(location, "static", "mathjax")
+        if (folder / "tex-chtml.js").is_file():
+            return folder
+    return None
+
+
+def use_local_mathjax(app: Sphinx, config: Config) -> None:
+    if not config.papershelf_local_mathjax or "mathjax_path" not in config:
+        return
+    default = getattr(config.values.get("mathjax_path"), "default", None)
+    if config.mathjax_path != default:
+        return  # the site chose its own MathJax
+    if mathjax_source() is None:
+        warn(f"papershelf_local_mathjax is on but {MATHJAX_PACKAGE} is not installed: "
+             "math is rendered by MathJax from its CDN (pip install -r requirements.txt)", "config")
+        return
+    config.mathjax_path = MATHJAX_ENTRY
+
+
+def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
+    """Copy the MathJax files into ``_static/mathjax`` once; later builds find
+    them there and copy nothing."""
+    if exception is not None or app.builder.format != "html" or app.config.mathjax_path != MATHJAX_ENTRY:
+        return
+    source = mathjax_source()
+    if source is None:
+        return
+    target = Path(app.outdir, "_static", "mathjax")
+    for part in MATHJAX_PARTS:
+        origin = source / part
+        files = [origin] if origin.is_file() else sorted(p for p in origin.rglob("*") if p.is_file())
+        for file in files:
+            destination = target / file.relative_to(source)
+            if not destination.is_file() or destination.stat().st_size != file.stat().st_size:
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(file, destination)
+
+
+def check_search(app: Sphinx) -> None:
+    if app.builder.format != "html":
+        return
+    language = app.config.html_search_language or app.config.language or ""
+    if not language.startswith("zh"):
+        return
+    try:
+        import jieba
+    except ImportError:
+        warn(f"html_search_language is {language!r} but jieba is not installed: Chinese text will "
+             "not be found by the site's search (pip install -r requirements.txt)", "config")
+        return
+    jieba.setLogLevel(logging.WARNING)
+
+
+def setup_assets(app: Sphinx) -> None:
+    app.add_config_value("papershelf_local_mathjax", True, "html", types=frozenset({bool}),
+                         description="Serve MathJax from the site instead of its CDN.")
+    app.connect("config-inited", use_local_mathjax, priority=600)
+    app.connect("builder-inited", check_search)
+    app.connect("build-finished", copy_mathjax)
