@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -225,6 +226,34 @@ def test_editing_notes_rewrites_only_that_page(rebuild):
     build()
     assert written(outdir, before) == {"icl", PARENT}
     assert "read again" in read(outdir, "papers.json")  # the summary is exported
+
+
+def copy_buttons(html: str) -> list[str]:
+    return [unescape(payload) for payload in re.findall(r'<button [^>]*data-bibtex="([^"]*)"', html)]
+
+
+def test_each_entry_copies_its_papers_bib_entry(built):
+    _, outdir, _ = built
+    bib = read(outdir, "papers.bib")
+    entries = {"@" + chunk.strip() + "\n" for chunk in ("\n" + bib).split("\n@")[1:]}
+    for page in ("icl.html", "vlm.html"):
+        html = read(outdir, page)
+        payloads = copy_buttons(html)
+        assert len(payloads) == html.count('<article class="ps-paper"') > 1
+        assert set(payloads) <= entries
+    # one paper on two pages: both copy the same, joined entry
+    assert [p for p in copy_buttons(read(outdir, "icl.html")) if "2310.15213" in p] == \
+        [p for p in copy_buttons(read(outdir, "vlm.html")) if "2310.15213" in p]
+
+
+def test_editing_a_paper_rewrites_its_other_pages_bibtex(rebuild):
+    srcdir, outdir, build = rebuild
+    before = snapshot(outdir)
+    edit(srcdir / "icl.md", ":authors: Eric Todd, David Bau", ":authors: Eric Todd, Millicent Li, David Bau")
+    build()
+    # vlm.md did not change, but its entry of the paper copies the new authors
+    assert written(outdir, before) == {"icl", "vlm", PARENT}
+    assert any("Eric Todd and Millicent Li and David Bau" in p for p in copy_buttons(read(outdir, "vlm.html")))
 
 
 def test_deleting_a_paper_or_a_page_removes_it_everywhere(rebuild):

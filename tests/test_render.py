@@ -129,6 +129,30 @@ def test_stylesheet_is_shipped(app):
 def test_domain_objects_feed_the_inventory(app):
     app.build()
     objects = sorted(app.env.domains["paper"].get_objects())
-    assert ("2310.15213", "Function Vectors in Large Language Models", "paper", "index",
+    assert ("2310.15213", "Function Vectors in Large Language Models", "entry", "index",
             "paper-2310.15213", 1) in objects
     assert (app.outdir / "objects.inv").is_file()
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_search_results_for_papers_link_to_their_entries(app):
+    """The search page rebuilds an object's anchor from the index: a shortened
+    anchor is "" (the name) or "-" (type, "-", displayed name).  Every paper's
+    rebuilt anchor must be an id on its page."""
+    import json
+
+    app.build()
+    text = (app.outdir / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(text[text.index("(") + 1:text.rindex(")")])
+    checked = 0
+    for prefix, objects in index["objects"].items():
+        for file_index, type_index, _priority, anchor, name in objects:
+            domain, object_type, _ = index["objnames"][str(type_index)]
+            if domain != "paper":
+                continue
+            shown = f"{prefix}.{name}" if prefix else name
+            anchor = {"": shown, "-": f"{object_type}-{shown}"}.get(anchor, anchor)
+            html = (app.outdir / f"{index['docnames'][file_index]}.html").read_text(encoding="utf-8")
+            assert f'id="{anchor}"' in html, (shown, anchor)
+            checked += 1
+    assert checked == len({key.casefold() for key, *_ in app.env.domains["paper"].get_objects()}) > 3

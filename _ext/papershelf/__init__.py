@@ -25,20 +25,12 @@ ENV_VERSION = 5
 
 
 def _check_config(app: Sphinx, config: Config) -> None:
-    from .logging import warn
+    from .logging import conf_location, warn
     from .venues import normalise_alias_table
 
     _, problems = normalise_alias_table(config.papershelf_venue_aliases)
-    if problems:
-        conf_py = Path(app.confdir, "conf.py")
-        line = 1
-        if conf_py.is_file():
-            for number, text in enumerate(conf_py.read_text(encoding="utf-8").splitlines(), 1):
-                if text.startswith("papershelf_venue_aliases"):
-                    line = number
-                    break
-        for problem in problems:
-            warn(problem, "config", f"{conf_py}:{line}")
+    for problem in problems:
+        warn(problem, "config", conf_location(app.confdir, "papershelf_venue_aliases"))
 
 
 def _add_static_files(app: Sphinx) -> None:

@@ -12,17 +12,22 @@ its TeX extensions from ``_static/mathjax/`` (about 3 MB, copied once).
 Search: ``html_search_language = "zh"`` indexes Chinese words only when jieba
 is installed; without it Sphinx says nothing and the Chinese notes cannot be
 found.  Papershelf warns, and keeps jieba's start-up chatter out of the build.
+Sphinx 9.0's Chinese search page also fails in the browser: its
+``language_data.js`` names a ``ChineseStemmer`` that does not exist, so every
+search stays at "Searching…" (sphinx-doc/sphinx#14229).  Papershelf registers
+the same language with a stemmer that exists, for as long as Sphinx needs it.
 """
 
 from __future__ import annotations
 
 import importlib.util
+from importlib import import_module
 import logging
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .logging import warn
+from .logging import conf_location, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -53,7 +58,8 @@ def use_local_mathjax(app: Sphinx, config: Config) -> None:
         return  # the site chose its own MathJax
     if mathjax_source() is None:
         warn(f"papershelf_local_mathjax is on but {MATHJAX_PACKAGE} is not installed: "
-             "math is rendered by MathJax from its CDN (pip install -r requirements.txt)", "config")
+             "math is rendered by MathJax from its CDN (pip install -r requirements.txt)", "config",
+             conf_location(app.confdir, "papershelf_local_mathjax"))
         return
     config.mathjax_path = MATHJAX_ENTRY
 
@@ -87,12 +93,46 @@ def check_search(app: Sphinx) -> None:
         import jieba
     except ImportError:
         warn(f"html_search_language is {language!r} but jieba is not installed: Chinese text will "
-             "not be found by the site's search (pip install -r requirements.txt)", "config")
+             "not be found by the site's search (pip install -r requirements.txt)", "config",
+             conf_location(app.confdir, "html_search_language"))
         return
     jieba.setLogLevel(logging.WARNING)
 
 
+def _chinese_search_is_broken() -> bool:
+    """Whether Sphinx's zh search points its page at a stemmer class its
+    stemmer code does not define."""
+    from sphinx.search import zh
+
+    path = getattr(import_module("sphinx.search"), "_MINIFIED_JS_PATH", None)
+    rawcode = zh.SearchChinese.js_stemmer_rawcode
+    if path is None or not rawcode or not Path(path, rawcode).is_file():
+        return False
+    return f"{zh.SearchChinese.language_name}Stemmer" not in Path(path, rawcode).read_text(encoding="utf-8")
+
+
+def _working_chinese_search() -> type:
+    from sphinx.search import _MINIFIED_JS_PATH, zh
+
+    class ChineseSearch(zh.SearchChinese):
+        """Sphinx's Chinese search, with the JavaScript stemmer its page can
+        find: the English one, which is what it stems Latin words with."""
+
+        js_stemmer_rawcode = None
+
+        @property
+        def js_stemmer_code(self) -> str:  # type: ignore[override]
+            english = zh.SearchChinese.js_stemmer_rawcode
+            return "\n".join((Path(_MINIFIED_JS_PATH, "base-stemmer.js").read_text(encoding="utf-8"),
+                              Path(_MINIFIED_JS_PATH, english).read_text(encoding="utf-8"),
+                              "window.Stemmer = EnglishStemmer;"))
+
+    return ChineseSearch
+
+
 def setup_assets(app: Sphinx) -> None:
+    if _chinese_search_is_broken():
+        app.add_search_language(_working_chinese_search())
     app.add_config_value("papershelf_local_mathjax", True, "html", types=frozenset({bool}),
                          description="Serve MathJax from the site instead of its CDN.")
     app.connect("config-inited", use_local_mathjax, priority=600)

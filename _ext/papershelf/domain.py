@@ -39,7 +39,10 @@ class PaperRefRole(XRefRole):
 class PaperDomain(Domain):
     name = "paper"
     label = "Papers"
-    object_types = {"paper": ObjType("paper", "ref")}
+    # The object type is "entry", not "paper": Sphinx's search index shortens
+    # an anchor equal to "<type>-<name>" and its page rebuilds it from the
+    # displayed name, the title, which is not the key in "paper-<key>".
+    object_types = {"entry": ObjType("paper", "ref")}
     roles = {"ref": PaperRefRole(innernodeclass=nodes.inline, warn_dangling=True)}
     initial_data: dict[str, Any] = {
         "papers": {},        # docname -> {key: Paper}, in page order
@@ -168,7 +171,7 @@ class PaperDomain(Domain):
         for paper in self.occurrences():
             if paper.key.casefold() not in seen:
                 seen.add(paper.key.casefold())
-                yield paper.key, paper.title, "paper", paper.docname, paper.anchor, 1
+                yield paper.key, paper.title, "entry", paper.docname, paper.anchor, 1
 
     # -- incremental builds ---------------------------------------------------
 

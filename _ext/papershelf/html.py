@@ -66,11 +66,12 @@ def _multiline_attribute(self: HTML5Translator, text: str) -> str:
 
 
 def visit_paper_cite(self: HTML5Translator, node: paper_cite) -> None:
-    # Hidden until the script, which does the copying, shows it: a reader
-    # without JavaScript sees no button that does nothing.
+    # Hidden and without a label until the script, which does the copying,
+    # shows it: a reader without JavaScript sees no button that does nothing,
+    # and the search page's excerpts, taken from the page's text, stay clean.
     self.body.append(f'<button type="button" class="ps-copy-bib" hidden '
                      f'title="Copy this paper\'s BibTeX entry" '
-                     f'data-bibtex="{_multiline_attribute(self, node["bibtex"])}">Copy BibTeX</button>')
+                     f'data-bibtex="{_multiline_attribute(self, node["bibtex"])}"></button>')
     raise nodes.SkipNode
 
 

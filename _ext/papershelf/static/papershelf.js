@@ -72,15 +72,19 @@
     return element;
   }
 
+  /* A control with its label above it; the label is tied to the control by
+   * its id, so a select's name is the label alone, not also its choice. */
   function labelled(text, control) {
+    var field = document.createElement("span");
+    field.className = "ps-filter-field";
     var label = document.createElement("label");
-    label.className = "ps-filter-field";
-    var span = document.createElement("span");
-    span.className = "ps-filter-label";
-    span.textContent = text;
-    label.appendChild(span);
-    label.appendChild(control);
-    return label;
+    label.className = "ps-filter-label";
+    label.textContent = text;
+    control.id = "ps-filter-" + control.name;
+    label.htmlFor = control.id;
+    field.appendChild(label);
+    field.appendChild(control);
+    return field;
   }
 
   function select(name, choices, anyLabel) {
@@ -133,8 +137,8 @@
     }), "Any status");
     var years = Object.keys(counted(papers, "year")).map(Number).sort();
     var yearChoices = years.map(function (year) { return [String(year), String(year)]; });
-    var from = select("from", yearChoices, "from any year");
-    var to = select("to", yearChoices, "to any year");
+    var from = select("from", yearChoices, "any");
+    var to = select("to", yearChoices, "any");
 
     var clear = document.createElement("button");
     clear.type = "button";
@@ -148,25 +152,30 @@
 
     var fields = document.createElement("div");
     fields.className = "ps-filter-fields";
-    fields.appendChild(labelled("Filter", query));
+    var wordsField = labelled("Filter", query);
+    wordsField.classList.add("ps-filter-words");
+    fields.appendChild(wordsField);
     fields.appendChild(labelled("Venue kind", kind));
     fields.appendChild(labelled("Status", status));
     var range = document.createElement("span");
     range.className = "ps-filter-years";
-    range.appendChild(labelled("Years", from));
-    range.appendChild(labelled("to", to));
+    range.appendChild(labelled("From year", from));
+    range.appendChild(labelled("To year", to));
     fields.appendChild(range);
     fields.appendChild(clear);
     form.appendChild(fields);
     form.appendChild(count);
 
-    var first = items[0];
-    var anchor = first.closest(".ps-index") || first;
+    // Above an index (after the page's introduction); on a topic page, under
+    // its title, above the first year's heading.
+    var index = items[0].closest(".ps-index");
     var heading = document.querySelector("[role=main] h1, main h1");
-    if (heading && heading.compareDocumentPosition(anchor) & Node.DOCUMENT_POSITION_FOLLOWING) {
+    if (index) {
+      index.parentNode.insertBefore(form, index);
+    } else if (heading && heading.compareDocumentPosition(items[0]) & Node.DOCUMENT_POSITION_FOLLOWING) {
       heading.insertAdjacentElement("afterend", form);
     } else {
-      anchor.parentNode.insertBefore(form, anchor);
+      items[0].parentNode.insertBefore(form, items[0]);
     }
 
     function state() {
@@ -289,8 +298,9 @@
 
   function setUpCopyButtons() {
     document.querySelectorAll("button.ps-copy-bib").forEach(function (button) {
-      var label = button.textContent;
+      var label = "Copy BibTeX";
       var timer = null;
+      button.textContent = label;
       button.hidden = false;
       button.setAttribute("aria-live", "polite");
       button.addEventListener("click", function () {
