@@ -340,6 +340,21 @@ def test_filter_by_kind_and_status(reader, site):
     assert parse_qs(urlsplit(page.url).query) == {"status": ["unread"]}
     reader.shot("10-index-filtered-by-status")
 
+    # an open-ended range from the address, and the filter reached with Tab
+    reader.open("indexes/by-year.html?year=2024-")
+    recent = {p["key"] for p in site.papers if p["year"] and p["year"] >= 2024}
+    assert count_text(page) == (len(recent), len(site.papers))
+    assert page.get_by_label("From year", exact=True).input_value() == "2024"
+    assert page.get_by_label("To year", exact=True).input_value() == ""
+    tab_to(page, "#ps-filter-q")
+    page.keyboard.type("in-context")
+    assert count_text(page)[0] == len(matching(site.papers, "in-context") & recent)
+
+    # an address the filter cannot read shows everything, and says nothing is filtered
+    reader.open("indexes/by-year.html?year=banana&kind=nonsense&status=")
+    assert count_text(page) == (len(site.papers), len(site.papers))
+    assert page.get_by_label("Venue kind", exact=True).input_value() == ""
+
 
 def test_filter_a_topic_page(reader, site):
     page = reader.page

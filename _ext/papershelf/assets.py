@@ -130,9 +130,14 @@ def _working_chinese_search() -> type:
     return ChineseSearch
 
 
-def setup_assets(app: Sphinx) -> None:
-    if _chinese_search_is_broken():
+def fix_chinese_search(app: Sphinx, config: Config) -> None:
+    language = config.html_search_language or config.language or ""
+    if language.startswith("zh") and _chinese_search_is_broken():
         app.add_search_language(_working_chinese_search())
+
+
+def setup_assets(app: Sphinx) -> None:
+    app.connect("config-inited", fix_chinese_search)
     app.add_config_value("papershelf_local_mathjax", True, "html", types=frozenset({bool}),
                          description="Serve MathJax from the site instead of its CDN.")
     app.connect("config-inited", use_local_mathjax, priority=600)

@@ -87,6 +87,15 @@ class Catalog:
     by_entry: dict[tuple[str, str], Record] = field(default_factory=dict)  # (docname, key) -> record
     #: pages with a paper that has entries on other pages too
     shared_pages: set[str] = field(default_factory=set)
+    _bibtex: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def bibtex(self, record: Record) -> str:
+        """``record``'s BibTeX entry, made once: each page's copy buttons and
+        ``papers.bib`` show the same text."""
+        entry = self._bibtex.get(record.key)
+        if entry is None:
+            entry = self._bibtex[record.key] = bibtex_entry(record)
+        return entry
 
 
 def build(entries: Iterable[Paper]) -> Catalog:
@@ -411,7 +420,12 @@ def to_json(catalog: Catalog, locate: Callable[[Paper], str], page_title: Callab
 _BIB_SPECIAL = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "~": r"\~{}", "^": r"\^{}"}
 
 
+_BIB_NEEDS_WORK = re.compile(r"[&%#_~^{}]")
+
+
 def bib_escape(text: str) -> str:
+    if not _BIB_NEEDS_WORK.search(text):
+        return text
     text = re.sub(r"[&%#_~^]", lambda m: _BIB_SPECIAL[m.group(0)], text)
     # braces must balance inside a BibTeX field; drop the ones that do not
     depth, kept = 0, []
@@ -466,7 +480,7 @@ def bibtex_entry(record: Record) -> str:
 
 def to_bibtex(catalog: Catalog) -> str:
     records = sorted(catalog.records, key=lambda r: r.key.casefold())
-    return "\n".join(bibtex_entry(record) for record in records)
+    return "\n".join(catalog.bibtex(record) for record in records)
 
 
 def digest(value: object) -> bytes:

@@ -152,7 +152,7 @@ def resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             if shared:
                 _add_also_in(context, entry, record)
             if cite:
-                _add_cite(entry, record)
+                _add_cite(entry, context.catalog.bibtex(record))
     for node in list(doctree.findall(paper_view)):
         index = node.get("view", -1)
         view = views[index] if 0 <= index < len(views) else None
@@ -183,11 +183,11 @@ def _add_also_in(context: _Context, entry: paper_entry, record: Record) -> None:
                                 refuri=context.uri(paper.docname, paper.anchor))
 
 
-def _add_cite(entry: paper_entry, record: Record) -> None:
+def _add_cite(entry: paper_entry, bibtex: str) -> None:
     """The "Copy BibTeX" button, at the end of the entry's links (a links
     line is made for an entry that has none)."""
     cite = paper_cite()
-    cite["bibtex"] = catalog.bibtex_entry(record)
+    cite["bibtex"] = bibtex
     links = next((child for child in entry.children if "ps-links" in child.get("classes", ())), None)
     if links is None:
         badges = next((index for index, child in enumerate(entry.children)
@@ -343,7 +343,7 @@ def view_fingerprints(env: BuildEnvironment) -> dict[str, bytes]:
                 continue
             if len(record.entries) > 1:
                 joined.append(([(p.docname, p.anchor, title(p.docname)) for p in record.entries],
-                               catalog.bibtex_entry(record)))
+                               data.bibtex(record)))
             elif record.key != paper.key:
                 joined.append(record.key)
         if joined:
