@@ -467,6 +467,21 @@ def overlapping(page, selector: str) -> list[tuple[str, str]]:
             if a[1] < b[3] - 1 and b[1] < a[3] - 1 and a[2] < b[4] - 1 and b[2] < a[4] - 1]
 
 
+def test_a_dark_system_theme_is_followed_and_readable(browser, site):
+    """Furo's "auto" mode follows the system; the badges follow it too."""
+    context = browser.new_context(viewport=DESKTOP, color_scheme="dark", base_url=site.base)
+    reader = Reader(context, site)
+    reader.open("indexes/by-year.html")
+    page = reader.page
+    assert page.evaluate("() => document.body.dataset.theme || 'auto'") == "auto"
+    badge = page.locator(".ps-badge.ps-status-read").first
+    assert badge.evaluate("(b) => getComputedStyle(b).backgroundColor") == "rgb(20, 83, 45)"  # --ps-read-bg, dark
+    assert low_contrast(page) == []
+    reader.shot("19-dark-system-theme")
+    context.close()
+    assert reader.errors == []
+
+
 PHONE_PAGES = ["index.html", HALLUCINATION, "indexes/by-venue.html", "papers/llm-vlm/llm/in-context-learning.html",
                "papers/reading-list/index.html", f"search.html?q={quote('hallucination')}"]
 
