@@ -52,7 +52,7 @@ PHONE = {"width": 375, "height": 812}
 # -- the site, served ---------------------------------------------------------------
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+    def log_message(self, format, *args):
         pass
 
 
@@ -108,9 +108,10 @@ class Reader:
         self.page.on("response", self._response)
 
     def _console(self, message) -> None:
-        if message.type == "error" and "favicon" not in (message.location or {}).get("url", ""):
-            if "Failed to load resource" not in message.text:  # reported by _response, with the URL
-                self.errors.append(f"console: {message.text}")
+        # a failed load is reported by _response, with its URL
+        if message.type == "error" and "favicon" not in (message.location or {}).get("url", "") \
+                and "Failed to load resource" not in message.text:
+            self.errors.append(f"console: {message.text}")
 
     def _request(self, request) -> None:
         if urlsplit(request.url).hostname not in ("127.0.0.1", None) and not request.url.startswith("data:"):

@@ -21,7 +21,6 @@ the same language with a stemmer that exists, for as long as Sphinx needs it.
 from __future__ import annotations
 
 import importlib.util
-from importlib import import_module
 import logging
 import shutil
 from pathlib import Path
@@ -102,9 +101,10 @@ def check_search(app: Sphinx) -> None:
 def _chinese_search_is_broken() -> bool:
     """Whether Sphinx's zh search points its page at a stemmer class its
     stemmer code does not define."""
+    from sphinx import search
     from sphinx.search import zh
 
-    path = getattr(import_module("sphinx.search"), "_MINIFIED_JS_PATH", None)
+    path = getattr(search, "_MINIFIED_JS_PATH", None)
     rawcode = zh.SearchChinese.js_stemmer_rawcode
     if path is None or not rawcode or not Path(path, rawcode).is_file():
         return False
@@ -137,9 +137,9 @@ def fix_chinese_search(app: Sphinx, config: Config) -> None:
 
 
 def setup_assets(app: Sphinx) -> None:
-    app.connect("config-inited", fix_chinese_search)
     app.add_config_value("papershelf_local_mathjax", True, "html", types=frozenset({bool}),
                          description="Serve MathJax from the site instead of its CDN.")
+    app.connect("config-inited", fix_chinese_search)
     app.connect("config-inited", use_local_mathjax, priority=600)
     app.connect("builder-inited", check_search)
     app.connect("build-finished", copy_mathjax)
