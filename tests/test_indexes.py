@@ -251,9 +251,12 @@ def test_editing_a_paper_rewrites_its_other_pages_bibtex(rebuild):
     before = snapshot(outdir)
     edit(srcdir / "icl.md", ":authors: Eric Todd, David Bau", ":authors: Eric Todd, Millicent Li, David Bau")
     build()
-    # vlm.md did not change, but its entry of the paper copies the new authors
-    assert written(outdir, before) == {"icl", "vlm", PARENT}
+    # vlm.md did not change, but its entry of the paper copies the new authors;
+    # the indexes that list the paper carry its authors for the reader's filter
+    assert written(outdir, before) == {"icl", "vlm", PARENT, "years", "venues", "filtered"}
     assert any("Eric Todd and Millicent Li and David Bau" in p for p in copy_buttons(read(outdir, "vlm.html")))
+    assert {"key": "2310.15213", "authors": "Eric Todd, Millicent Li, David Bau"}.items() <= \
+        next(item for item in items(read(outdir, "years.html")) if item["key"] == "2310.15213").items()
 
 
 def test_deleting_a_paper_or_a_page_removes_it_everywhere(rebuild):

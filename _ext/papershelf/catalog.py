@@ -491,7 +491,7 @@ def digest(value: object) -> bytes:
 def shown(record: Record) -> tuple:
     """What an index shows of a paper: when this changes, the index does."""
     venue = record.venue
-    return (record.key, record.title, record.first.docname, record.first.anchor,
+    return (record.key, record.title, record.authors, record.first.docname, record.first.anchor,
             venue.raw if venue else "", venue.name if venue else "", record.year, record.status,
             record.rating, record.tags, tuple(p.docname for p in record.entries))
 

@@ -236,7 +236,11 @@ def render_index(context: _Context, query: Query) -> list[nodes.Node]:
 def _index_item(context: _Context, record: Record) -> paper_index_item:
     shown = _entry_view(record)
     item = paper_index_item()
+    # the title and authors are not drawn as text a filter could read apart,
+    # so the item carries them for the reader's filter
     item["data"] = entry_data(shown) | {"title": record.title}
+    if record.authors:
+        item["data"]["authors"] = ", ".join(record.authors)
     line = nodes.paragraph(classes=["ps-index-entry"])
     line += nodes.reference("", record.title, internal=True, classes=["ps-index-title"],
                             refuri=context.uri(record.first.docname, record.first.anchor))

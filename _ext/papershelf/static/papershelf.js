@@ -52,7 +52,7 @@
       function (badge) { return badge.textContent + " " + (badge.title || ""); });
     var haystack = [
       data.title || textOf(element, ".ps-title-text"),
-      textOf(element, ".ps-authors"),
+      data.authors || textOf(element, ".ps-authors"),
       data.venue, (data.tags || "").replace(/\|/g, " "), data.key, badges.join(" ")
     ].join(" ").toLowerCase();
     return {
