@@ -255,6 +255,7 @@ def test_permalink_is_reachable_and_targets_the_paper(reader):
     link = f"#{RHO_PAPER} .ps-title > a.headerlink"
     tab_to(page, link)
     assert page.locator(link).evaluate("(a) => getComputedStyle(a).opacity") == "1"
+    page.locator(link).scroll_into_view_if_needed()
     reader.shot("06-permalink-focused")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(f"#{RHO_PAPER}$"))
@@ -282,6 +283,7 @@ def test_copy_bibtex_puts_the_papers_bib_entry_on_the_clipboard(browser, site):
     page.keyboard.press("Enter")
     page.wait_for_function("(b) => b.textContent === 'Copied'", arg=button.element_handle())
     assert page.evaluate("() => navigator.clipboard.readText()") == payload
+    button.scroll_into_view_if_needed()
     reader.shot("07-bibtex-copied")
     # every paper on the page has its button, each with its own papers.bib entry
     payloads = [b.get_attribute("data-bibtex") for b in page.locator("button.ps-copy-bib").all()]
