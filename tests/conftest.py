@@ -19,6 +19,19 @@ PROJECT = TESTS.parent
 SITE_PARTS = ("conf.py", "index.md", "papers", "indexes", "_static")
 
 
+def bib_entries(text: str) -> set[str]:
+    """The entries of a ``papers.bib``, each as written, with its final newline."""
+    return {"@" + chunk.strip() + "\n" for chunk in ("\n" + text).split("\n@")[1:]}
+
+
+def search_index(outdir: Path) -> dict:
+    """The data of a built site's ``searchindex.js``."""
+    import json
+
+    text = (outdir / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1:text.rindex(")")])
+
+
 def copy_site(destination: Path) -> Path:
     """A copy of the project's own site, to build without touching the clone."""
     destination.mkdir(parents=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_root, edit, outputs, rebuilder, snapshot, warnings_of, written
+from conftest import bib_entries, copy_root, edit, outputs, rebuilder, snapshot, warnings_of, written
 from papershelf import catalog
 from papershelf.model import Link, Paper
 from papershelf.venues import parse_venue
@@ -235,7 +235,7 @@ def copy_buttons(html: str) -> list[str]:
 def test_each_entry_copies_its_papers_bib_entry(built):
     _, outdir, _ = built
     bib = read(outdir, "papers.bib")
-    entries = {"@" + chunk.strip() + "\n" for chunk in ("\n" + bib).split("\n@")[1:]}
+    entries = bib_entries(bib)
     for page in ("icl.html", "vlm.html"):
         html = read(outdir, page)
         payloads = copy_buttons(html)

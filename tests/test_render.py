@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import read_html, warnings_of
+from conftest import read_html, search_index, warnings_of
 
 
 def entry(html: str, key: str) -> str:
@@ -139,11 +139,8 @@ def test_search_results_for_papers_link_to_their_entries(app):
     """The search page rebuilds an object's anchor from the index: a shortened
     anchor is "" (the name) or "-" (type, "-", displayed name).  Every paper's
     rebuilt anchor must be an id on its page."""
-    import json
-
     app.build()
-    text = (app.outdir / "searchindex.js").read_text(encoding="utf-8")
-    index = json.loads(text[text.index("(") + 1:text.rindex(")")])
+    index = search_index(app.outdir)
     checked = 0
     for prefix, objects in index["objects"].items():
         for file_index, type_index, _priority, anchor, name in objects:

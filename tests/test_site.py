@@ -6,7 +6,7 @@ import re
 import sys
 from pathlib import Path
 
-from conftest import copy_root, copy_site, warnings_of
+from conftest import copy_root, copy_site, search_index, warnings_of
 
 
 def test_site_builds_without_warnings(make_app, tmp_path):
@@ -25,11 +25,8 @@ def test_site_builds_without_warnings(make_app, tmp_path):
         assert html.read_text(encoding="utf-8").count('<article class="ps-paper"') == written, page
 
 
-def search_terms(outdir: Path) -> dict:
-    import json
-
-    text = (outdir / "searchindex.js").read_text(encoding="utf-8")
-    index = json.loads(text[text.index("(") + 1:text.rindex(")")])
+def search_terms(outdir: Path):
+    index = search_index(outdir)
     pages = index["docnames"]
 
     def found(term: str) -> set[str]:
