@@ -82,11 +82,15 @@ def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
                 shutil.copyfile(file, destination)
 
 
+def chinese_search(config: Config) -> str:
+    """The site's search language when it is Chinese (``zh``, ``zh_CN``...), else ``""``."""
+    language = config.html_search_language or config.language or ""
+    return language if language.startswith("zh") else ""
+
+
 def check_search(app: Sphinx) -> None:
-    if app.builder.format != "html":
-        return
-    language = app.config.html_search_language or app.config.language or ""
-    if not language.startswith("zh"):
+    language = chinese_search(app.config)
+    if app.builder.format != "html" or not language:
         return
     try:
         import jieba
@@ -131,8 +135,7 @@ def _working_chinese_search() -> type:
 
 
 def fix_chinese_search(app: Sphinx, config: Config) -> None:
-    language = config.html_search_language or config.language or ""
-    if language.startswith("zh") and _chinese_search_is_broken():
+    if chinese_search(config) and _chinese_search_is_broken():
         app.add_search_language(_working_chinese_search())
 
 
