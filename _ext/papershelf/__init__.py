@@ -25,7 +25,7 @@ ENV_VERSION = 5
 
 
 def _check_config(app: Sphinx, config: Config) -> None:
-    from .logging import conf_location, warn
+    from .diagnostics import conf_location, warn
     from .venues import normalise_alias_table
 
     _, problems = normalise_alias_table(config.papershelf_venue_aliases)

@@ -26,7 +26,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .logging import conf_location, warn
+from .diagnostics import conf_location, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -18,7 +18,7 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from . import model
-from .logging import warn
+from .diagnostics import warn
 from .model import LINK_LABELS, Link, Paper
 from .nodes import badges_node, entry_data, paper_entry, paper_notes, paper_title
 from .venues import Venue, parser_for_setting

@@ -19,7 +19,7 @@ from sphinx.util.nodes import make_refnode
 
 from .catalog import Catalog, digest
 from .catalog import build as build_catalog
-from .logging import warn
+from .diagnostics import warn
 from .model import Paper, anchor_for
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ from sphinx.util.osutil import relative_uri
 
 from . import __version__, catalog
 from .catalog import GROUPINGS, Catalog, Query, Record
-from .logging import warn
+from .diagnostics import warn
 from .model import STATUSES
 from .nodes import (badges_node, entry_data, paper_also_in, paper_cite, paper_entry, paper_index_item, paper_title,
                     paper_view)

@@ -43,7 +43,7 @@ from sphinx.util import logging
 from sphinx.util.http_date import rfc1123_to_epoch
 from sphinx.util.requests import _Session
 
-from .logging import warn
+from .diagnostics import warn
 from .nodes import paper_entry, paper_title
 
 if TYPE_CHECKING:
