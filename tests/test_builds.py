@@ -24,7 +24,7 @@ def test_parallel_build_is_byte_identical(make_apps, tmp_path):
     assert one.keys() == two.keys()
     assert [name for name in one if one[name] != two[name]] == []
     # the workers' domain data was merged, every paper once
-    papers = parallel.env.domains["paper"].papers
+    papers = parallel.env.domains["paper"].entries
     assert sum(len(on_page) for on_page in papers.values()) == 24
 
 
@@ -103,7 +103,7 @@ def test_deleted_page_takes_its_papers_along(site):
     edit(srcdir / "index.md", "hallucination\n", "")
     app = build()
     domain = app.env.domains["paper"]
-    assert "hallucination" not in domain.papers
+    assert "hallucination" not in domain.entries
     assert domain.lookup("2402.00001") is None
     efficiency = (outdir / "efficiency.html").read_text(encoding="utf-8")
     assert "hallucination.html#paper-" not in efficiency

@@ -110,7 +110,7 @@ def test_every_seed_entry_is_on_the_built_site(make_app, tmp_path):
     app = make_app("html", srcdir=srcdir, builddir=tmp_path / "build", freshenv=True)
     app.build()
     assert warnings_of(app) == []
-    papers = [paper for paper in app.env.domains["paper"].occurrences()]
+    papers = [paper for paper in app.env.domains["paper"].all_entries()]
     on_site = {" ".join(repair_mojibake(paper.title).split()) for paper in papers}
     site_links = {link.url for paper in papers for link in paper.links}
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import bib_entries, copy_root, edit, outputs, rebuilder, snapshot, warnings_of, written
-from papershelf import catalog
-from papershelf.model import Link, Paper
+from papershelf import catalog, exports
+from papershelf.model import Entry, Link
 from papershelf.venues import parse_venue
 
 CONFLICTS = [
@@ -124,7 +124,7 @@ def test_overview_totals_chart_and_top_venues(built):
 def test_exports(built):
     _, outdir, _ = built
     data = json.loads(read(outdir, "papers.json"))
-    assert (data["version"], data["count"]) == (catalog.JSON_VERSION, 5)
+    assert (data["version"], data["count"]) == (exports.JSON_VERSION, 5)
     by_key = {paper["key"]: paper for paper in data["papers"]}
     vectors = by_key["2310.15213"]
     assert vectors["venue"] == {"raw": "ICLR 2024", "name": "ICLR", "kind": "conference", "extras": []}
@@ -133,9 +133,11 @@ def test_exports(built):
     assert (vectors["year"], vectors["status"], vectors["tags"]) == (2024, "read", ["task vectors"])
     assert vectors["summary"] == "Heads that carry the task."
     assert vectors["locations"] == [
-        {"page": "icl", "title": "ICL", "url": "https://notes.example.org/icl.html#paper-2310.15213", "line": 3},
+        {"page": "icl", "title": "ICL", "url": "https://notes.example.org/icl.html#paper-2310.15213", "line": 3,
+         "summary": "Heads that carry the task."},
         {"page": "vlm", "title": "VLM",
-         "url": "https://notes.example.org/vlm.html#paper-function-vectors-in-large-language-models", "line": 3},
+         "url": "https://notes.example.org/vlm.html#paper-function-vectors-in-large-language-models", "line": 3,
+         "summary": "The same paper, written again under another topic."},
     ]
     bib = read(outdir, "papers.bib")
     entries = re.findall(r"^@(\w+)\{([^,]+),", bib, re.M)
@@ -148,10 +150,10 @@ def test_exports(built):
 
 
 def test_arxiv_preprint_is_misc_with_eprint():
-    paper = Paper(key="2502.05171", title="Scaling up Test-Time Compute", docname="a", lineno=1,
+    paper = Entry(key="2502.05171", title="Scaling up Test-Time Compute", docname="a", lineno=1,
                   venue=parse_venue("Arxiv 2025.02"), year=2025,
                   links=(Link("paper", "https://arxiv.org/abs/2502.05171"),))
-    entry = catalog.bibtex_entry(catalog.build([paper]).records[0])
+    entry = exports.bibtex_entry(catalog.build([paper]).papers[0])
     assert entry == ("@misc{2502.05171,\n  title = {{Scaling up Test-Time Compute}},\n  year = {2025},\n"
                      "  eprint = {2502.05171},\n  archiveprefix = {arXiv},\n"
                      "  url = {https://arxiv.org/abs/2502.05171}\n}\n")
@@ -167,7 +169,7 @@ def test_bad_index_options_warn_and_the_build_goes_on(make_apps, tmp_path):
     warnings = [line for line in short(warnings_of(app)) if "papershelf.index" in line]
     assert warnings == [
         "filtered.md:3: WARNING: unknown grouping :by: month; use one of year, venue, tag, status, "
-        "topic (using year) [papershelf.index]",
+        "topic, author (using year) [papershelf.index]",
         "filtered.md:3: WARNING: unknown venue kind in :kind: magazine; use conference, journal, "
         "workshop, findings, preprint, unknown, none [papershelf.index]",
         "filtered.md:3: WARNING: unknown status in :status: done; use read, skimmed, unread [papershelf.index]",

@@ -9,7 +9,7 @@ import pytest
 
 from papershelf import model
 from papershelf.model import (
-    Link, Paper, anchor_for, arxiv_id_of, check_key, check_rating, check_status, check_url,
+    Entry, Link, anchor_for, arxiv_id_of, check_key, check_rating, check_status, check_url,
     check_year, derive_key, parse_extra_links, slugify, split_list,
 )
 from papershelf.venues import parse_venue
@@ -114,7 +114,7 @@ def test_status_year_rating_lists():
 
 
 def test_paper_records_are_plain_and_small():
-    paper = Paper(key="2310.15213", title="Function Vectors in Large Language Models",
+    paper = Entry(key="2310.15213", title="Function Vectors in Large Language Models",
                   docname="papers/icl", lineno=12,
                   venue=parse_venue("ICLR 2024 Oral"), year=2024,
                   links=(Link("paper", "http://arxiv.org/abs/2310.15213"),), tags=("task vectors",),
@@ -163,8 +163,8 @@ def test_a_change_to_the_stored_record_raises_the_env_version():
     import papershelf
     from papershelf.domain import PaperDomain
 
-    fields = tuple(field.name for field in dataclasses.fields(Paper))
+    fields = tuple(field.name for field in dataclasses.fields(Entry))
     assert (papershelf.ENV_VERSION, PaperDomain.data_version, fields) == (
-        5, 2, ("key", "title", "docname", "lineno", "venue", "year", "authors", "links", "tags",
-               "status", "rating", "summary", "explicit_key")), \
+        6, 3, ("key", "title", "docname", "lineno", "venue", "year", "authors", "links", "tags",
+               "status", "rating", "summary", "notes", "abstract", "added", "explicit_key")), \
         "the stored data changed: raise ENV_VERSION and update this test"

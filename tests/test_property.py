@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sphinx.testing.util import SphinxTestApp
 
 from conftest import ROOTS
-from papershelf.directives import OPTION_NAMES
+from papershelf.directives.paper import OPTION_NAMES
 
 # Any character but backticks (they would close the fence) and line breaks
 # inside one-line parts; surrogates cannot be written to a file.

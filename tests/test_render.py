@@ -52,7 +52,9 @@ def test_example_entry(app):
 def test_entry_with_every_kind_of_option(app):
     app.build()
     html = entry(read_html(app), "bhattamishra2024")
-    assert '<p class="ps-authors">Satwik Bhattamishra, Arkil Patel, Phil Blunsom, Varun Kanade</p>' in html
+    assert ('<p class="ps-authors"><span class="ps-author">Satwik Bhattamishra</span>, '
+            '<span class="ps-author">Arkil Patel</span>, <span class="ps-author">Phil Blunsom</span>, '
+            '<span class="ps-author">Varun Kanade</span></p>') in html
     assert '<span class="ps-badge ps-extra">Oral</span>' in html
     assert 'title="Reviewer ratings, mean 7.33">8 / 8 / 6</span>' in html
     assert '<span class="ps-badge ps-status ps-status-skimmed"' in html

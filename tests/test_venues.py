@@ -141,8 +141,8 @@ def test_seed_venue(raw):
     ("TMLR 2024", "TMLR 2024", "journal", None),
     ("IEEE Transactions on Widgets 2020", "IEEE Transactions on Widgets 2020", "journal", None),
     ("ongoing work", "Ongoing work", "preprint", None),
-    ("", "", "unknown", None),
-    ("   ", "", "unknown", None),
+    ("", "", "none", None),
+    ("   ", "", "none", None),
     ("Proceedings of Nowhere 2023", "Proceedings of Nowhere 2023", "unknown", None),
 ])
 def test_shapes(raw, label, kind, month):

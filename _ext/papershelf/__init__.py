@@ -18,19 +18,10 @@ __version__ = "0.1.0"
 STATIC_DIR = Path(__file__).parent / "static"
 
 #: Raised whenever what the extension keeps in the saved environment or in
-#: the saved doctrees changes shape (the fields of ``Paper``, the domain's
+#: the saved doctrees changes shape (the fields of ``Entry``, the domain's
 #: data, the node classes): Sphinx then reads every page again instead of
 #: loading records it cannot use.
-ENV_VERSION = 5
-
-
-def _check_config(app: Sphinx, config: Config) -> None:
-    from .diagnostics import conf_location, warn
-    from .venues import normalise_alias_table
-
-    _, problems = normalise_alias_table(config.papershelf_venue_aliases)
-    for problem in problems:
-        warn(problem, "config", conf_location(app.confdir, "papershelf_venue_aliases"))
+ENV_VERSION = 6
 
 
 def _add_static_files(app: Sphinx) -> None:
@@ -41,32 +32,33 @@ def _add_static_files(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    """Every part registers its own nodes, directives and settings; every
+    event handler of the extension is wired here."""
     from .assets import setup_assets
-    from .directives import PaperDirective
-    from .domain import PaperDomain, PaperRefRole, before_read, env_updated, warn_missing_reference
+    from .config import setup_config
+    from .directives import setup_directives
+    from .domain import PaperDomain, PaperRefRole, before_read, builder_inited, env_updated, warn_missing_reference
+    from .exports import write_exports
     from .html import setup_html
-    from .indexes import setup_indexes
     from .linkcheck import setup_linkcheck
+    from .render import setup_render
 
-    app.add_config_value("papershelf_venue_aliases", {}, "env", types=frozenset({dict}),
-                         description="Extra venue aliases: alias -> name or (name, kind).")
-    app.add_config_value("papershelf_notes_label", "Notes", "html", types=frozenset({str}),
-                         description="The label of the collapsed notes of a paper.")
-
+    setup_config(app)
     app.add_domain(PaperDomain)
-    app.add_directive("paper", PaperDirective)
     app.add_role("paper", PaperRefRole(innernodeclass=PaperDomain.roles["ref"].innernodeclass,
                                        warn_dangling=True))
+    setup_directives(app)
     setup_html(app)
-    setup_indexes(app)
+    setup_render(app)
     setup_linkcheck(app)
     setup_assets(app)
 
-    app.connect("config-inited", _check_config)
     app.connect("builder-inited", _add_static_files)
+    app.connect("builder-inited", builder_inited)
     app.connect("env-before-read-docs", before_read)
     app.connect("env-updated", env_updated)
     app.connect("warn-missing-reference", warn_missing_reference)
+    app.connect("build-finished", write_exports)
 
     return {
         "version": __version__,

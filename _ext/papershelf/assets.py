@@ -140,8 +140,6 @@ def fix_chinese_search(app: Sphinx, config: Config) -> None:
 
 
 def setup_assets(app: Sphinx) -> None:
-    app.add_config_value("papershelf_local_mathjax", True, "html", types=frozenset({bool}),
-                         description="Serve MathJax from the site instead of its CDN.")
     app.connect("config-inited", fix_chinese_search)
     app.connect("config-inited", use_local_mathjax, priority=600)
     app.connect("builder-inited", check_search)

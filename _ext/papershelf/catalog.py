@@ -1,43 +1,41 @@
-"""The site's papers as one catalogue: entries of the same paper joined,
-grouped and filtered for the indexes, and written out as JSON and BibTeX.
+"""The site's papers: entries of one paper joined across pages, and the
+queries the indexes and the overview ask of them.
 
-Pure Python over :class:`~papershelf.model.Paper` records; the Sphinx side
-(:mod:`papershelf.indexes`) decides where the results go.
+Pure Python over :class:`~papershelf.model.Entry` values; this is the one
+place that decides what "the same paper" means.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from .model import (STATUSES, Link, Paper, arxiv_id_of, doi_of, first_arxiv_id, first_doi, normal_title,
-                    unique_name)
-from .venues import VENUE_KINDS, Venue
+from .model import STATUSES, Entry, Link, arxiv_id_of, doi_of, first_arxiv_id, first_doi, normal_title, unique_name
+from .venues import NO_VENUE, Venue
 
-JSON_SCHEMA = "https://papershelf.readthedocs.io/schema/papers-1.json"
-JSON_VERSION = 1
-GROUPINGS = ("year", "venue", "tag", "status", "topic")
+#: What ``paper-index`` can group by.
+GROUPINGS = ("year", "venue", "tag", "status", "topic", "author")
 # the status a paper has when its entries disagree: the furthest along wins
 _STATUS_RANK = {status: rank for rank, status in enumerate(reversed(STATUSES))}
+#: the fields two entries of one key must agree on, or a conflict is raised
+CONFLICT_FIELDS = ("title", "venue", "year", "authors")
 
 
-@dataclass
-class Record:
-    """One paper of the site, however many entries it has.
+@dataclass(frozen=True)
+class Paper:
+    """One paper of the site, however many entries (pages) it has.
 
     Fields come from the first entry (pages in name order, then line order);
     a field that entry leaves empty is taken from the next entry that has it.
     """
 
     key: str
-    entries: list[Paper]
+    entries: tuple[Entry, ...]
     title: str = ""
-    venue: Venue | None = None
+    venue: Venue = Venue("")
     year: int | None = None
     authors: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
@@ -45,10 +43,17 @@ class Record:
     status: str = "unread"
     rating: tuple[int, ...] = ()
     summary: str = ""
+    notes: str = ""
+    abstract: str = ""
+    added: str = ""
 
     @property
-    def first(self) -> Paper:
+    def first(self) -> Entry:
         return self.entries[0]
+
+    @property
+    def venue_kind(self) -> str:
+        return self.venue.kind if self.venue.name else NO_VENUE
 
     @functools.cached_property
     def arxiv_id(self) -> str | None:
@@ -58,50 +63,49 @@ class Record:
     def doi(self) -> str | None:
         return first_doi(self.links)
 
-    def pages(self) -> list[Paper]:
+    @functools.cached_property
+    def pages(self) -> tuple[Entry, ...]:
         """The first entry on each page the paper is on, in entry order."""
-        first: dict[str, Paper] = {}
+        first: dict[str, Entry] = {}
         for entry in self.entries:
             first.setdefault(entry.docname, entry)
-        return list(first.values())
+        return tuple(first.values())
 
     def docnames(self) -> list[str]:
-        return [entry.docname for entry in self.pages()]
+        return [entry.docname for entry in self.pages]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Conflict:
     """Two entries of one paper that disagree on ``field``."""
 
     field: str
-    first: Paper
-    second: Paper
+    first: Entry
+    second: Entry
     first_value: str
     second_value: str
+    #: both entries gave the same key by hand: two papers may be hiding behind it
+    same_key: bool = False
 
 
 @dataclass
 class Catalog:
-    records: list[Record]
+    papers: list[Paper]
     conflicts: list[Conflict] = field(default_factory=list)
-    by_entry: dict[tuple[str, str], Record] = field(default_factory=dict)  # (docname, key) -> record
+    by_entry: dict[tuple[str, str], Paper] = field(default_factory=dict)  # (docname, key) -> paper
     #: pages with a paper that has entries on other pages too
     shared_pages: set[str] = field(default_factory=set)
-    _bibtex: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
-    def bibtex(self, record: Record) -> str:
-        """``record``'s BibTeX entry, made once: each page's copy buttons and
-        ``papers.bib`` show the same text."""
-        entry = self._bibtex.get(record.key)
-        if entry is None:
-            entry = self._bibtex[record.key] = bibtex_entry(record)
-        return entry
+    @functools.cached_property
+    def by_key(self) -> dict[str, Paper]:
+        return {paper.key: paper for paper in self.papers}
 
 
-def build(entries: Iterable[Paper]) -> Catalog:
+def build(entries: Iterable[Entry]) -> Catalog:
     """Join the entries that are one paper: the same key, the same normalised
-    title, or the same arXiv id or DOI (unless both entries gave different
-    keys by hand: then the author has said they are two papers)."""
+    title, or the same arXiv id or DOI.  Entries whose keys were both written
+    by hand and differ are never joined: the owner has said they are two
+    papers."""
     entries = list(entries)
     parent = list(range(len(entries)))
 
@@ -111,80 +115,121 @@ def build(entries: Iterable[Paper]) -> Catalog:
             index = parent[index]
         return index
 
+    def apart(one: Entry, two: Entry) -> bool:
+        return one.explicit_key and two.explicit_key and one.key.casefold() != two.key.casefold()
+
     def union(one: int, two: int) -> None:
+        if apart(entries[one], entries[two]):
+            return
         one, two = find(one), find(two)
         if one != two:
+            # never join two groups that hold different hand-given keys
+            keys_one = hand_keys[one]
+            keys_two = hand_keys[two]
+            if keys_one and keys_two and keys_one != keys_two:
+                return
             parent[max(one, two)] = min(one, two)
+            hand_keys[min(one, two)] = keys_one | keys_two
 
-    seen: dict[tuple[str, str], int] = {}
-    for index, paper in enumerate(entries):
-        for kind, value in (("key", paper.key.casefold()), ("title", normal_title(paper.title))):
-            if value:
-                if (kind, value) in seen:
-                    union(seen[kind, value], index)
-                else:
-                    seen[kind, value] = index
-    by_identifier: dict[str, list[int]] = {}
-    for index, paper in enumerate(entries):
-        for link in paper.links:
+    hand_keys = [frozenset({entry.key.casefold()}) if entry.explicit_key else frozenset() for entry in entries]
+    seen: dict[tuple[str, str], list[int]] = {}
+    for index, entry in enumerate(entries):
+        values = [("key", entry.key.casefold()), ("title", normal_title(entry.title))]
+        for link in entry.links:
             identifier = arxiv_id_of(link.url) or doi_of(link.url)
             if identifier:
-                by_identifier.setdefault(identifier.casefold(), []).append(index)
-    for indexes in by_identifier.values():
-        for index in indexes[1:]:
-            one, two = entries[indexes[0]], entries[index]
-            if one.explicit_key and two.explicit_key and one.key.casefold() != two.key.casefold():
-                continue
-            union(indexes[0], index)
+                values.append(("id", identifier.casefold()))
+        for kind_value in values:
+            if kind_value[1]:
+                seen.setdefault(kind_value, []).append(index)
+    # keys first: entries that share a key are one paper before titles decide
+    for kind in ("key", "id", "title"):
+        for (found, _), indexes in seen.items():
+            if found == kind:
+                for index in indexes[1:]:
+                    union(indexes[0], index)
 
-    groups: dict[int, list[Paper]] = {}
-    for index, paper in enumerate(entries):
-        groups.setdefault(find(index), []).append(paper)
-    catalog = Catalog(records=[])
+    groups: dict[int, list[Entry]] = {}
+    for index, entry in enumerate(entries):
+        groups.setdefault(find(index), []).append(entry)
+    catalog = Catalog(papers=[])
     used_keys: set[str] = set()
     for members in groups.values():
-        record = _merge(members, catalog.conflicts)
-        record.key = unique_name(record.key, used_keys, fold=str.casefold)
-        catalog.records.append(record)
-        for paper in members:
-            catalog.by_entry[paper.docname, paper.key] = record
-        pages = record.docnames()
+        paper = _merge(members, catalog.conflicts)
+        key = unique_name(paper.key, used_keys, fold=str.casefold)
+        if key != paper.key:
+            paper = _with_key(paper, key)
+        catalog.papers.append(paper)
+        for entry in members:
+            catalog.by_entry[entry.docname, entry.key] = paper
+        pages = paper.docnames()
         if len(pages) > 1:
             catalog.shared_pages.update(pages)
-    catalog.records.sort(key=lambda record: (record.first.docname, record.first.lineno))
+    catalog.papers.sort(key=lambda paper: (paper.first.docname, paper.first.lineno))
     return catalog
 
 
-def _merge(members: list[Paper], conflicts: list[Conflict]) -> Record:
+def _with_key(paper: Paper, key: str) -> Paper:
+    from dataclasses import replace
+
+    return replace(paper, key=key)
+
+
+def _merge(members: list[Entry], conflicts: list[Conflict]) -> Paper:
     first = members[0]
-    record = Record(key=first.key, entries=members, title=first.title)
+    venue: Venue | None = None
+    year = None
+    authors: tuple[str, ...] = ()
+    rating: tuple[int, ...] = ()
+    summary = notes = abstract = added = ""
+    status = "unread"
     links: dict[str, Link] = {}
     tags: dict[str, None] = {}
-    for paper in members:
-        if record.venue is None and paper.venue.name:
-            record.venue = paper.venue
-        record.year = record.year or paper.year
-        record.authors = record.authors or paper.authors
-        record.rating = record.rating or paper.rating
-        record.summary = record.summary or paper.summary
-        if _STATUS_RANK[paper.status] > _STATUS_RANK[record.status]:
-            record.status = paper.status
-        for link in paper.links:
+    for entry in members:
+        if venue is None and entry.venue.name:
+            venue = entry.venue
+        year = year or entry.year
+        authors = authors or entry.authors
+        rating = rating or entry.rating
+        summary = summary or entry.summary
+        notes = notes or entry.notes
+        abstract = abstract or entry.abstract
+        # the paper was added when its first entry was
+        if entry.added and (not added or entry.added < added):
+            added = entry.added
+        if _STATUS_RANK[entry.status] > _STATUS_RANK[status]:
+            status = entry.status
+        for link in entry.links:
             links.setdefault(link.label, link)
-        for tag in paper.tags:
+        for tag in entry.tags:
             tags.setdefault(tag)
-    record.venue = record.venue or first.venue
-    record.links = tuple(links.values())
-    record.tags = tuple(tags)
-    # disagreements worth a warning: venue and year, where both entries say
-    for paper in members[1:]:
-        for name, mine, theirs in (
-            ("venue", first.venue.name, paper.venue.name),
-            ("year", str(first.year or ""), str(paper.year or "")),
-        ):
-            if mine and theirs and mine != theirs:
-                conflicts.append(Conflict(name, first, paper, mine, theirs))
-    return record
+    for entry in members[1:]:
+        same_key = first.explicit_key and entry.explicit_key and first.key.casefold() == entry.key.casefold()
+        for name, mine, theirs in _disagreements(first, entry, same_key):
+            conflicts.append(Conflict(name, first, entry, mine, theirs, same_key))
+    return Paper(key=first.key, entries=tuple(members), title=first.title, venue=venue or first.venue,
+                 year=year, authors=authors, links=tuple(links.values()), tags=tuple(tags), status=status,
+                 rating=rating, summary=summary, notes=notes, abstract=abstract, added=added)
+
+
+def _disagreements(first: Entry, other: Entry, same_key: bool) -> Iterable[tuple[str, str, str]]:
+    """What two entries of one paper say differently, where both say something.
+    Venue and year always count.  For two entries under one hand-given key the
+    title and the authors count too, since a reused key may hide two different
+    papers: titles differ when neither contains the other once case and
+    punctuation are ironed out ("(DPO) Direct Preference ..." is the same
+    title).  Summaries are not compared: one paper on several pages has a
+    summary per page, and papers.json keeps each of them with its page."""
+    pairs = [("venue", first.venue.name, other.venue.name),
+             ("year", str(first.year or ""), str(other.year or ""))]
+    if same_key:
+        pairs += [("authors", ", ".join(first.authors), ", ".join(other.authors))]
+        mine, theirs = normal_title(first.title), normal_title(other.title)
+        if mine and theirs and mine not in theirs and theirs not in mine:
+            yield "title", first.title, other.title
+    for name, mine, theirs in pairs:
+        if mine and theirs and mine != theirs:
+            yield name, mine, theirs
 
 
 # -- selecting and grouping --------------------------------------------------
@@ -200,78 +245,98 @@ class Query:
     tags: tuple[str, ...] = ()
     venues: tuple[str, ...] = ()
 
-    def accepts(self, record: Record) -> bool:
-        venue = record.venue
-        if self.kinds and (venue.kind if venue and venue.name else "none") not in self.kinds:
+    def accepts(self, paper: Paper) -> bool:
+        if self.kinds and paper.venue_kind not in self.kinds:
             return False
-        if self.statuses and record.status not in self.statuses:
+        if self.statuses and paper.status not in self.statuses:
             return False
         low, high = self.years
-        if (low is not None or high is not None) and record.year is None:
+        if (low is not None or high is not None) and paper.year is None:
             return False
-        if low is not None and record.year < low:
+        if low is not None and paper.year < low:
             return False
-        if high is not None and record.year > high:
+        if high is not None and paper.year > high:
             return False
-        if self.tags and not {tag.casefold() for tag in record.tags} & {tag.casefold() for tag in self.tags}:
+        if self.tags and not {tag.casefold() for tag in paper.tags} & {tag.casefold() for tag in self.tags}:
             return False
-        if self.venues and (not venue or venue.name.casefold() not in {v.casefold() for v in self.venues}):
+        if self.venues and paper.venue.name.casefold() not in {v.casefold() for v in self.venues}:
             return False
         return True
 
 
-@dataclass
+@dataclass(frozen=True)
 class Group:
     label: str
     slug: str
-    records: list[Record]
+    papers: tuple[Paper, ...]
 
 
-NO_YEAR, NO_VENUE, NO_TAG = "No year", "No venue", "No tags"
+NO_YEAR, NO_VENUE_LABEL, NO_TAG, NO_AUTHOR = "No year", "No venue", "No tags", "No authors"
+
+
+def author_key(name: str) -> str:
+    """The form two spellings of one author's name share: case and accents
+    ignored, and "Last, First" read as "First Last"."""
+    import unicodedata
+
+    if "," in name:
+        last, _, first = name.partition(",")
+        name = f"{first} {last}"
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(re.sub(r"[^\w]+", " ", plain.casefold()).split())
 
 
 def select(catalog: Catalog, query: Query, topic_title: Callable[[str], str]) -> list[Group]:
     """The groups an index shows, in display order, each sorted within."""
-    records = [record for record in catalog.records if query.accepts(record)]
-    buckets: dict[tuple, tuple[str, list[Record]]] = {}
+    papers = [paper for paper in catalog.papers if query.accepts(paper)]
+    buckets: dict[tuple, tuple[str, list[Paper]]] = {}
 
-    def add(sort_key: tuple, label: str, record: Record) -> None:
-        buckets.setdefault(sort_key, (label, []))[1].append(record)
+    def add(sort_key: tuple, label: str, paper: Paper) -> None:
+        buckets.setdefault(sort_key, (label, []))[1].append(paper)
 
-    for record in records:
-        venue = record.venue
+    for paper in papers:
+        venue = paper.venue
         if query.by == "year":
-            add((0, -record.year) if record.year else (1, 0), str(record.year or NO_YEAR), record)
+            add((0, -paper.year) if paper.year else (1, 0), str(paper.year or NO_YEAR), paper)
         elif query.by == "venue":
-            if venue and venue.name:
-                add((0, venue.name.casefold(), -(record.year or 0)),
-                    f"{venue.name} {record.year}" if record.year else venue.name, record)
+            if venue.name:
+                add((0, venue.name.casefold(), -(paper.year or 0)),
+                    f"{venue.name} {paper.year}" if paper.year else venue.name, paper)
             else:
-                add((1, "", 0), NO_VENUE, record)
+                add((1, "", 0), NO_VENUE_LABEL, paper)
         elif query.by == "tag":
-            for tag in record.tags or ():
-                add((0, tag.casefold()), tag, record)
-            if not record.tags:
-                add((1, ""), NO_TAG, record)
+            for tag in paper.tags:
+                add((0, tag.casefold()), tag, paper)
+            if not paper.tags:
+                add((1, ""), NO_TAG, paper)
         elif query.by == "status":
-            add((STATUSES.index(record.status),), record.status.capitalize(), record)
+            add((STATUSES.index(paper.status),), paper.status.capitalize(), paper)
         elif query.by == "topic":
-            for docname in record.docnames():
-                add((0, docname), topic_title(docname), record)
+            for docname in paper.docnames():
+                add((0, docname), topic_title(docname), paper)
+        elif query.by == "author":
+            for name in paper.authors:
+                key = author_key(name)
+                if key:
+                    # the first spelling met names the group
+                    label = buckets.get((0, key), (name, []))[0]
+                    add((0, key), label, paper)
+            if not paper.authors:
+                add((1, ""), NO_AUTHOR, paper)
         else:  # pragma: no cover - the directive checks ``by``
             raise ValueError(query.by)
     groups = []
     slugs: set[str] = set()
     for sort_key in sorted(buckets):
         label, members = buckets[sort_key]
-        members.sort(key=_record_order)
-        slug = _unique_slug(label, slugs)
-        groups.append(Group(label, slug, members))
+        members.sort(key=_paper_order)
+        groups.append(Group(label, _unique_slug(label, slugs), tuple(members)))
     return groups
 
 
-def _record_order(record: Record) -> tuple:
-    return (-(record.year or 0), normal_title(record.title), record.key)
+def _paper_order(paper: Paper) -> tuple:
+    return (-(paper.year or 0), normal_title(paper.title), paper.key)
 
 
 def _unique_slug(label: str, taken: set[str]) -> str:
@@ -280,237 +345,45 @@ def _unique_slug(label: str, taken: set[str]) -> str:
 
 # -- the overview ------------------------------------------------------------
 
-@dataclass
+@dataclass(frozen=True)
 class Overview:
     papers: int
     entries: int
     topics: int
     venues: int
-    by_status: dict[str, int]
-    by_year_kind: dict[int, dict[str, int]]   # year -> venue kind ("none": no venue) -> count
+    by_status: tuple[tuple[str, int], ...]
+    by_year_kind: tuple[tuple[int, tuple[tuple[str, int], ...]], ...]  # year -> kind -> count
     no_year: int
-    top_venues: list[tuple[str, int]]
+    top_venues: tuple[tuple[str, int], ...]
 
 
 def overview(catalog: Catalog, top: int = 10) -> Overview:
     by_year: dict[int, Counter] = {}
     venues: Counter = Counter()
+    statuses: Counter = Counter()
     no_year = 0
-    for record in catalog.records:
-        kind = record.venue.kind if record.venue and record.venue.name else "none"
-        if record.year:
-            by_year.setdefault(record.year, Counter())[kind] += 1
+    for paper in catalog.papers:
+        if paper.year:
+            by_year.setdefault(paper.year, Counter())[paper.venue_kind] += 1
         else:
             no_year += 1
-        if record.venue and record.venue.name:
-            venues[record.venue.name] += 1
+        if paper.venue.name:
+            venues[paper.venue.name] += 1
+        statuses[paper.status] += 1
     return Overview(
-        papers=len(catalog.records),
-        entries=sum(len(record.entries) for record in catalog.records),
-        topics=len({docname for record in catalog.records for docname in record.docnames()}),
+        papers=len(catalog.papers),
+        entries=sum(len(paper.entries) for paper in catalog.papers),
+        topics=len({docname for paper in catalog.papers for docname in paper.docnames()}),
         venues=len(venues),
-        by_status={status: sum(1 for r in catalog.records if r.status == status) for status in STATUSES},
-        by_year_kind={year: dict(sorted(by_year[year].items())) for year in sorted(by_year)},
+        by_status=tuple((status, statuses[status]) for status in STATUSES),
+        by_year_kind=tuple((year, tuple(sorted(by_year[year].items()))) for year in sorted(by_year)),
         no_year=no_year,
-        top_venues=sorted(venues.items(), key=lambda item: (-item[1], item[0].casefold()))[:top],
+        top_venues=tuple(sorted(venues.items(), key=lambda item: (-item[1], item[0].casefold()))[:top]),
     )
 
 
-CHART_KINDS = (*VENUE_KINDS, "none")
-
-
-def chart_svg(data: Overview) -> str:
-    """A stacked bar chart of papers per year by venue kind, as inline SVG
-    that needs no script, and its legend as an HTML list; colours come from
-    the stylesheet's variables."""
-    years = list(data.by_year_kind)
-    if not years:
-        return ""
-    years = list(range(years[0], years[-1] + 1))
-    tallest = max(sum(data.by_year_kind.get(year, {}).values()) for year in years)
-    bar, gap, height, left, bottom, top = 34, 14, 180, 36, 28, 16
-    width = left + len(years) * (bar + gap) + gap
-    scale = (height - top) / tallest
-    parts = [
-        f'<svg class="ps-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + bottom}" '
-        f'role="img" aria-labelledby="ps-chart-title">',
-        '<title id="ps-chart-title">Papers per year, by venue kind</title>',
-    ]
-    for step in _ticks(tallest):
-        y = height - step * scale
-        parts.append(f'<line class="ps-chart-grid" x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}"/>'
-                     f'<text class="ps-chart-axis" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{step}</text>')
-    for position, year in enumerate(years):
-        x = left + gap + position * (bar + gap)
-        y = float(height)
-        counts = data.by_year_kind.get(year, {})
-        for kind in CHART_KINDS:
-            count = counts.get(kind, 0)
-            if not count:
-                continue
-            size = count * scale
-            y -= size
-            parts.append(f'<rect class="ps-chart-bar ps-kind-{kind}" x="{x}" y="{y:.1f}" width="{bar}" '
-                         f'height="{size:.1f}"><title>{year}: {count} {_kind_label(kind)}</title></rect>')
-        total = sum(counts.values())
-        if total:
-            parts.append(f'<text class="ps-chart-total" x="{x + bar / 2}" y="{y - 4:.1f}" '
-                         f'text-anchor="middle">{total}</text>')
-        parts.append(f'<text class="ps-chart-axis" x="{x + bar / 2}" y="{height + 18}" '
-                     f'text-anchor="middle">{year}</text>')
-    parts.append("</svg>")
-    kinds = [kind for kind in CHART_KINDS if any(kind in counts for counts in data.by_year_kind.values())]
-    parts.append('<ul class="ps-chart-legend">')
-    parts.extend(f'<li><span class="ps-chart-key ps-kind-{kind}"></span>{_kind_label(kind)}</li>'
-                 for kind in kinds)
-    parts.append("</ul>")
-    return "".join(parts)
-
-
-def _kind_label(kind: str) -> str:
-    return {"none": "no venue", "unknown": "other venue"}.get(kind, kind)
-
-
-def _ticks(tallest: int) -> list[int]:
-    step = max(1, round(tallest / 4))
-    for nice in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
-        if nice >= step:
-            step = nice
-            break
-    return list(range(step, tallest + 1, step))
-
-
-# -- exports -----------------------------------------------------------------
-
-def to_json(catalog: Catalog, locate: Callable[[Paper], str], page_title: Callable[[str], str],
-            generator: str) -> str:
-    """``papers.json``: the documented, versioned export (see the README)."""
-    papers = []
-    for record in sorted(catalog.records, key=lambda r: r.key.casefold()):
-        venue = record.venue
-        papers.append({
-            "key": record.key,
-            "title": record.title,
-            "authors": list(record.authors),
-            "venue": {
-                "raw": venue.raw.strip() if venue else "",
-                "name": venue.name if venue else "",
-                "kind": venue.kind if venue and venue.name else "",
-                "extras": list(venue.extras) if venue else [],
-            },
-            "year": record.year,
-            "links": {link.label: link.url for link in record.links},
-            "arxiv": record.arxiv_id,
-            "doi": record.doi,
-            "tags": list(record.tags),
-            "status": record.status,
-            "rating": list(record.rating),
-            "summary": record.summary,
-            "locations": [{"page": paper.docname, "title": page_title(paper.docname),
-                           "url": locate(paper), "line": paper.lineno} for paper in record.entries],
-        })
-    # one paper per line: readable, friendly to diffs, and fast to write
-    # (an indented dump takes the pure-Python encoder)
-    head = json.dumps({"$schema": JSON_SCHEMA, "version": JSON_VERSION, "generator": generator,
-                       "count": len(papers)}, ensure_ascii=False)
-    rows = ",\n".join("  " + json.dumps(paper, ensure_ascii=False) for paper in papers)
-    return f'{head[:-1]}, "papers": [\n{rows}\n]}}\n' if papers else f'{head[:-1]}, "papers": []}}\n'
-
-
-_BIB_SPECIAL = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "~": r"\~{}", "^": r"\^{}"}
-
-
-_BIB_NEEDS_WORK = re.compile(r"[&%#_~^{}]")
-
-
-def bib_escape(text: str) -> str:
-    if not _BIB_NEEDS_WORK.search(text):
-        return text
-    text = re.sub(r"[&%#_~^]", lambda m: _BIB_SPECIAL[m.group(0)], text)
-    # braces must balance inside a BibTeX field; drop the ones that do not
-    depth, kept = 0, []
-    for char in text:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            if not depth:
-                continue
-            depth -= 1
-        kept.append(char)
-    text = "".join(kept)
-    return text + "}" * depth
-
-
-def bib_key(key: str) -> str:
-    return re.sub(r"[^\w.\-:]", "-", key)
-
-
-def bibtex_entry(record: Record) -> str:
-    venue = record.venue
-    kind = venue.kind if venue and venue.name else ""
-    fields: list[tuple[str, str]] = [("title", "{" + bib_escape(record.title) + "}")]
-    if record.authors:
-        fields.append(("author", " and ".join(bib_escape(a) for a in record.authors)))
-    if kind in ("conference", "workshop", "findings"):
-        entry_type = "inproceedings"
-        fields.append(("booktitle", bib_escape(venue.label)))
-    elif kind == "journal":
-        entry_type = "article"
-        fields.append(("journal", bib_escape(venue.name)))
-    else:
-        entry_type = "misc"
-        if venue and venue.name and kind != "preprint":
-            fields.append(("howpublished", bib_escape(venue.raw.strip())))
-    if record.year:
-        fields.append(("year", str(record.year)))
-    arxiv = record.arxiv_id
-    if arxiv:
-        fields.extend([("eprint", arxiv), ("archiveprefix", "arXiv")])
-    if record.doi and not (arxiv and record.doi.lower().startswith("10.48550/")):
-        fields.append(("doi", record.doi))
-    url = next((link.url for link in record.links if link.label == "paper"), None) or \
-        (record.links[0].url if record.links else None)
-    if url:
-        fields.append(("url", url))
-    if venue and venue.extras:
-        fields.append(("note", bib_escape(", ".join(venue.extras))))
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    return f"@{entry_type}{{{bib_key(record.key)},\n{body}\n}}\n"
-
-
-def to_bibtex(catalog: Catalog) -> str:
-    records = sorted(catalog.records, key=lambda r: r.key.casefold())
-    return "\n".join(catalog.bibtex(record) for record in records)
-
-
-def digest(value: object) -> bytes:
-    """A short, stable digest of plain data (for "did this change?")."""
-    return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=8).digest()
-
-
-def shown(record: Record) -> tuple:
-    """What an index shows of a paper: when this changes, the index does."""
-    venue = record.venue
-    return (record.key, record.title, record.authors, record.first.docname, record.first.anchor,
-            venue.raw if venue else "", venue.name if venue else "", record.year, record.status,
-            record.rating, record.tags, tuple(p.docname for p in record.entries))
-
-
-def parse_years(value: str) -> tuple[int | None, int | None] | None:
-    """``2023``, ``2023-2025``, ``2023-`` or ``-2024``; ``None`` when unreadable."""
-    match = re.fullmatch(r"\s*(\d{4})?\s*(?:(-|–|\.\.)\s*(\d{4})?)?\s*", value)
-    if not match or not (match.group(1) or match.group(3)):
-        return None
-    low = int(match.group(1)) if match.group(1) else None
-    high = int(match.group(3)) if match.group(3) else (low if not match.group(2) else None)
-    if low is not None and high is not None and low > high:
-        return None
-    return low, high
-
-
-def split_words(value: str) -> tuple[str, ...]:
-    return tuple(word.strip() for word in re.split(r"[,;|]", value) if word.strip())
-
-
-def unknown_kinds(values: Sequence[str]) -> list[str]:
-    return [value for value in values if value not in CHART_KINDS]
+def recent(catalog: Catalog, count: int) -> list[Paper]:
+    """The papers added last (by ``:added:``), newest first."""
+    dated = [paper for paper in catalog.papers if paper.added]
+    dated.sort(key=lambda paper: (paper.added, paper.key), reverse=True)
+    return dated[:count]

@@ -1,13 +1,20 @@
-"""The ``paper`` domain: the one place that stores paper data.
+"""The ``paper`` domain: the one owner of the data Papershelf keeps.
 
-Data is kept per document, as plain :class:`~papershelf.model.Paper` records,
-so that ``clear_doc`` and ``merge_domaindata`` stay one-liners and parallel
-builds merge exactly what each worker read.
+Everything stored in the environment lives in this domain's data, keyed by
+docname and changed only by its methods: the entries each page holds
+(:meth:`note_entry`), the placeholders each page holds (:meth:`note_placeholder`),
+the references each page makes, and the fingerprints of what each page shows
+of other pages.  ``clear_doc`` and ``merge_domaindata`` are therefore a few
+lines, and parallel builds merge exactly what each worker read.
+
+Derived values (the catalogue, the view models, lookups) are rebuilt from the
+stored data when it changes, never stored.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import posixpath
 from collections.abc import Container, Iterable, Iterator, Set
 from typing import TYPE_CHECKING, Any
 
@@ -15,14 +22,17 @@ from docutils import nodes
 from sphinx.addnodes import pending_xref
 from sphinx.domains import Domain, ObjType
 from sphinx.roles import XRefRole
-from sphinx.util.nodes import make_refnode
 
-from .catalog import Catalog, digest
+from .catalog import Catalog
 from .catalog import build as build_catalog
 from .diagnostics import warn
-from .model import Paper, anchor_for
+from .exports import BibTeX, export_stamp
+from .model import Entry, anchor_for
+from .nodes import link
+from .views import Spec, Views, digest
 
 if TYPE_CHECKING:
+    from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
@@ -45,31 +55,36 @@ class PaperDomain(Domain):
     object_types = {"entry": ObjType("paper", "ref")}
     roles = {"ref": PaperRefRole(innernodeclass=nodes.inline, warn_dangling=True)}
     initial_data: dict[str, Any] = {
-        "papers": {},        # docname -> {key: Paper}, in page order
+        "entries": {},       # docname -> {key: Entry}, in page order
+        "placeholders": {},  # docname -> (spec, ...) of its indexes, overviews, recent lists
         "refs": {},          # docname -> sorted tuple of the paper targets it references
-        "fingerprints": {},  # target -> digest of what a reference to it shows
-        "views": {},         # docname -> [(kind, argument)] of its indexes and overviews
-        "view_fingerprints": {},  # page -> digest of what its views and "also in" show
+        "fingerprints": {},  # docname -> digest of what it shows of other pages
+        "export_stamp": None,
     }
-    data_version = 2
+    data_version = 3
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
-        # Derived from the stored data, never stored: lookups by key or arXiv
-        # id, and the casefolded keys of each page (keeps add_paper linear).
-        self._index: dict[str, Paper] | None = None
+        self._index: dict[str, Entry] | None = None
         self._catalog: Catalog | None = None
+        self._views: Views | None = None
         self._taken: dict[str, set[str]] = {}
         #: pages read in this build (conflict warnings are raised for these)
         self.fresh_docnames: set[str] = set()
-        #: whether any page's papers were stored or dropped since the start
+        #: whether any page's data was stored or dropped since the start
         self.changed = False
         #: whether papers.json and papers.bib must be written this build
         self.exports_due = True
+        #: the builder of this run, for the post-transform's links (set at builder-inited)
+        self.builder: Builder | None = None
 
     @property
-    def papers(self) -> dict[str, dict[str, Paper]]:
-        return self.data["papers"]
+    def entries(self) -> dict[str, dict[str, Entry]]:
+        return self.data["entries"]
+
+    @property
+    def placeholders(self) -> dict[str, tuple[Spec, ...]]:
+        return self.data["placeholders"]
 
     @property
     def refs(self) -> dict[str, tuple[str, ...]]:
@@ -78,44 +93,50 @@ class PaperDomain(Domain):
     # -- storage --------------------------------------------------------------
 
     def clear_doc(self, docname: str) -> None:
-        self.papers.pop(docname, None)
+        self.entries.pop(docname, None)
+        self.placeholders.pop(docname, None)
         self.refs.pop(docname, None)
-        self.data["views"].pop(docname, None)
+        self.data["fingerprints"].pop(docname, None)
         self._taken.pop(docname, None)
+        self._forget()
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        for docname in docnames:
+            for name in ("entries", "placeholders", "refs"):
+                if docname in otherdata[name]:
+                    self.data[name][docname] = otherdata[name][docname]
         self._forget()
 
     def _forget(self) -> None:
         self._index = None
         self._catalog = None
+        self._views = None
         self.changed = True
 
-    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
-        for docname in docnames:
-            if docname in otherdata["papers"]:
-                self.papers[docname] = otherdata["papers"][docname]
-            if docname in otherdata["refs"]:
-                self.refs[docname] = otherdata["refs"][docname]
-            if docname in otherdata["views"]:
-                self.data["views"][docname] = otherdata["views"][docname]
-        self._forget()
-
-    def add_paper(self, paper: Paper, key: str, reserved_ids: Container[str] = ()) -> Paper:
-        """Store ``paper`` under ``key`` on its page, or under ``key-2``, ``key-3``...
+    def note_entry(self, entry: Entry, key: str, reserved_ids: Container[str] = ()) -> Entry:
+        """Store ``entry`` under ``key`` on its page, or under ``key-2``, ``key-3``...
         when the page already has that key (in any case) or another element of
-        the page already has its anchor.  Returns the stored record."""
-        on_page = self.papers.setdefault(paper.docname, {})
-        taken = self._taken.get(paper.docname)
+        the page already has its anchor.  Returns the stored entry."""
+        on_page = self.entries.setdefault(entry.docname, {})
+        taken = self._taken.get(entry.docname)
         if taken is None or len(taken) != len(on_page):
-            taken = self._taken[paper.docname] = {existing.casefold() for existing in on_page}
+            taken = self._taken[entry.docname] = {existing.casefold() for existing in on_page}
         unique, number = key, 1
         while unique.casefold() in taken or anchor_for(unique) in reserved_ids:
             number += 1
             unique = f"{key}-{number}"
-        stored = dataclasses.replace(paper, key=unique)
+        # a suffixed key is no longer the one the owner wrote: the entry is
+        # joined to its paper by title or link, like a derived key
+        stored = dataclasses.replace(entry, key=unique, explicit_key=entry.explicit_key and unique == key)
         on_page[unique] = stored
         taken.add(unique.casefold())
         self._forget()
         return stored
+
+    def note_placeholder(self, docname: str, spec: Spec) -> None:
+        """Record that ``docname`` shows ``spec`` (an index, the overview...)."""
+        self.placeholders[docname] = (*self.placeholders.get(docname, ()), spec)
+        self._forget()
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         targets = {normalise_target(node["reftarget"])
@@ -123,42 +144,63 @@ class PaperDomain(Domain):
         if targets:
             self.refs[docname] = tuple(sorted(targets))
 
-    # -- lookup ---------------------------------------------------------------
+    # -- derived ----------------------------------------------------------------
 
-    def occurrences(self) -> Iterator[Paper]:
-        """Every stored paper, in a fixed order: by page name, then page order."""
-        for docname in sorted(self.papers):
-            yield from self.papers[docname].values()
+    def all_entries(self) -> Iterator[Entry]:
+        """Every stored entry, in a fixed order: by page name, then page order."""
+        for docname in sorted(self.entries):
+            yield from self.entries[docname].values()
 
     def catalog(self) -> Catalog:
-        """Every paper of the site, its entries joined (derived, never stored)."""
+        """Every paper of the site, its entries joined."""
         if self._catalog is None:
-            self._catalog = build_catalog(self.occurrences())
+            self._catalog = build_catalog(self.all_entries())
         return self._catalog
 
-    def lookup(self, target: str) -> Paper | None:
-        """The paper a reference names: by key, else by arXiv id.  When several
+    def views(self) -> Views:
+        """The view models of this build, made once (see :mod:`papershelf.views`)."""
+        if self._views is None:
+            self._views = Views(self.catalog(), self.topic_title, self.placeholders, BibTeX())
+        return self._views
+
+    def topic_title(self, docname: str) -> str:
+        """A page's title, after its folder's title when the folder has an index
+        page: ``LLM › Alignment`` and ``VLM › Alignment`` stay apart."""
+        titles = self.env.titles
+        title = titles[docname].astext() if docname in titles else docname
+        folder = posixpath.dirname(docname)
+        parent = posixpath.join(folder, "index") if folder else ""
+        if parent and parent != docname and parent in titles and not docname.endswith("/index"):
+            return f"{titles[parent].astext()} › {title}"
+        return title
+
+    def lookup(self, target: str) -> Entry | None:
+        """The entry a reference names: by key, else by arXiv id.  When several
         pages carry it, the first page by name is the one linked to."""
         if self._index is None:
-            index: dict[str, Paper] = {}
-            for paper in self.occurrences():
-                index.setdefault(normalise_target(paper.key), paper)
-            for paper in self.occurrences():
-                arxiv_id = paper.arxiv_id
+            index: dict[str, Entry] = {}
+            for entry in self.all_entries():
+                index.setdefault(normalise_target(entry.key), entry)
+            for entry in self.all_entries():
+                arxiv_id = entry.arxiv_id
                 if arxiv_id:
-                    index.setdefault(normalise_target(arxiv_id), paper)
+                    index.setdefault(normalise_target(arxiv_id), entry)
             self._index = index
         return self._index.get(normalise_target(target))
+
+    # -- references --------------------------------------------------------------
 
     def resolve_xref(self, env: BuildEnvironment, fromdocname: str, builder: Builder,
                      typ: str, target: str, node: pending_xref, contnode: nodes.Element
                      ) -> nodes.reference | None:
-        paper = self.lookup(target)
-        if paper is None:
+        entry = self.lookup(target)
+        if entry is None:
             return None
         if not node.get("refexplicit"):
-            contnode = nodes.inline(paper.title, paper.title, classes=contnode["classes"])
-        return make_refnode(builder, fromdocname, paper.docname, paper.anchor, contnode, paper.title)
+            contnode = nodes.inline(entry.title, entry.title, classes=contnode["classes"])
+        reference = link(builder, fromdocname, entry.docname, entry.anchor, contnode)
+        reference["reftitle"] = entry.title
+        return reference
 
     def resolve_any_xref(self, env: BuildEnvironment, fromdocname: str, builder: Builder,
                          target: str, node: pending_xref, contnode: nodes.Element
@@ -168,38 +210,59 @@ class PaperDomain(Domain):
 
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
         seen: set[str] = set()
-        for paper in self.occurrences():
-            if paper.key.casefold() not in seen:
-                seen.add(paper.key.casefold())
-                yield paper.key, paper.title, "entry", paper.docname, paper.anchor, 1
+        for entry in self.all_entries():
+            if entry.key.casefold() not in seen:
+                seen.add(entry.key.casefold())
+                yield entry.key, entry.title, "entry", entry.docname, entry.anchor, 1
 
-    # -- incremental builds ---------------------------------------------------
+    # -- checks -------------------------------------------------------------------
 
-    def outdated_referrers(self) -> list[str]:
-        """Pages whose references show something that changed since the last build.
+    def check_consistency(self) -> None:
+        """Entries of one paper that disagree: one warning per pair, raised
+        when one of the two pages was read in this build."""
+        fresh = self.fresh_docnames
+        for conflict in self.catalog().conflicts:
+            first, second = conflict.first, conflict.second
+            if first.docname not in fresh and second.docname not in fresh:
+                continue
+            where = f"{self.env.doc2path(first.docname, False)}:{first.lineno}"
+            if conflict.same_key:
+                message = (f"key {second.key!r} is also used at {where} with {conflict.field} "
+                           f"{conflict.first_value!r}; here it is {conflict.second_value!r}: both entries are "
+                           "shown as one paper with the first entry's data; give one of them another :key: "
+                           "if they are different papers")
+            else:
+                message = (f"{second.title!r} is also on {where} with {conflict.field} "
+                           f"{conflict.first_value!r}; here it is {conflict.second_value!r} "
+                           "(one paper shows the first entry's data)")
+            warn(message, "conflict", (second.docname, second.lineno))
 
-        A reference shows the target paper's title and points at its page and
-        anchor; when any of those changes (or the paper goes away), every page
-        referencing it must be written again, though its source did not change.
-        """
+    # -- incremental builds ------------------------------------------------------
+
+    def outdated_pages(self) -> list[str]:
+        """Pages whose sources did not change but whose output does: what they
+        show of other pages (indexes, overview, "also in", copy buttons,
+        references) has a new digest."""
         previous: dict[str, bytes] = self.data["fingerprints"]
         current: dict[str, bytes] = {}
-        for targets in self.refs.values():
-            for target in targets:
-                if target not in current:
-                    paper = self.lookup(target)
-                    shown = (paper.docname, paper.anchor, paper.title) if paper else None
-                    current[target] = digest(shown)
+        views = self.views()
+        for docname in sorted(set(self.entries) | set(self.placeholders) | set(self.refs)):
+            models = views.page_models(docname, self.entries.get(docname, {}),
+                                       (self.lookup(target) for target in self.refs.get(docname, ())))
+            if models:
+                current[docname] = digest(models)
         self.data["fingerprints"] = current
-        return sorted(docname for docname, targets in self.refs.items()
-                      if any(previous.get(target) != current[target] for target in targets))
+        return sorted(docname for docname in current
+                      if previous.get(docname) != current[docname] and docname in self.env.all_docs)
 
 
 def normalise_target(target: str) -> str:
     return target.strip().casefold()
 
 
-def warn_missing_reference(app, domain: Domain | None, node: pending_xref) -> bool | None:
+# -- event handlers (wired in papershelf.setup) ---------------------------------------
+
+def warn_missing_reference(app: Sphinx, domain: Domain | None, node: pending_xref) -> bool | None:
     """A reference to a paper that does not exist: our warning instead of Sphinx's."""
     if domain is None or domain.name != PaperDomain.name:
         return None
@@ -207,20 +270,21 @@ def warn_missing_reference(app, domain: Domain | None, node: pending_xref) -> bo
     return True
 
 
-def before_read(app, env: BuildEnvironment, docnames: list[str]) -> None:
+def builder_inited(app: Sphinx) -> None:
+    app.env.domains[PaperDomain.name].builder = app.builder
+
+
+def before_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     env.domains[PaperDomain.name].fresh_docnames = set(docnames)
 
 
-def env_updated(app, env: BuildEnvironment) -> list[str]:
-    """Pages to write again though their sources did not change: references,
-    indexes and "also in" that show something another page changed.  When no
+def env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Pages to write again though their sources did not change.  When no
     page was read or removed, nothing they show can have changed."""
-    from .indexes import export_stamp, outdated_views
-
-    domain = env.domains[PaperDomain.name]
+    domain: PaperDomain = env.domains[PaperDomain.name]
     stamp = export_stamp(app)
-    domain.exports_due = domain.changed or domain.data.get("export_stamp") != stamp
+    domain.exports_due = domain.changed or domain.data["export_stamp"] != stamp
     domain.data["export_stamp"] = stamp
     if not domain.changed:
         return []
-    return sorted(set(domain.outdated_referrers()) | set(outdated_views(env)))
+    return domain.outdated_pages()

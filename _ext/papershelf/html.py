@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
-from .nodes import ENTRY_CLASS, paper_badges, paper_cite, paper_entry, paper_index_item, paper_notes, paper_title
+from .nodes import (ENTRY_CLASS, paper_abstract, paper_badges, paper_cite, paper_entry, paper_index_item, paper_notes,
+                    paper_title)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -75,13 +76,20 @@ def visit_paper_cite(self: HTML5Translator, node: paper_cite) -> None:
     raise nodes.SkipNode
 
 
+def _details(self: HTML5Translator, node: nodes.Element, label: str, kind: str) -> None:
+    self.body.append(self.starttag(node, "details", CLASS=f"ps-{kind}"))
+    self.body.append(f"<summary>{self.encode(label)}</summary>\n<div class=\"ps-{kind}-body\">\n")
+
+
 def visit_paper_notes(self: HTML5Translator, node: paper_notes) -> None:
-    label = self.encode(self.config.papershelf_notes_label)
-    self.body.append(self.starttag(node, "details", CLASS="ps-notes"))
-    self.body.append(f"<summary>{label}</summary>\n<div class=\"ps-notes-body\">\n")
+    _details(self, node, self.config.papershelf_notes_label, "notes")
 
 
-def depart_paper_notes(self: HTML5Translator, node: paper_notes) -> None:
+def visit_paper_abstract(self: HTML5Translator, node: paper_abstract) -> None:
+    _details(self, node, self.config.papershelf_abstract_label, "abstract")
+
+
+def depart_details(self: HTML5Translator, node: nodes.Element) -> None:
     self.body.append("</div>\n</details>\n")
 
 
@@ -92,7 +100,8 @@ def setup_html(app: Sphinx) -> None:
         (paper_title, visit_paper_title, depart_paper_title),
         (paper_badges, visit_paper_badges, None),
         (paper_cite, visit_paper_cite, None),
-        (paper_notes, visit_paper_notes, depart_paper_notes),
+        (paper_notes, visit_paper_notes, depart_details),
+        (paper_abstract, visit_paper_abstract, depart_details),
         (paper_index_item, visit_paper_index_item, depart_paper_index_item),
     ):
         app.add_node(node_class, html=(visit, depart))

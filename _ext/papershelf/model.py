@@ -1,4 +1,4 @@
-"""The paper record and the rules for its fields.
+"""An entry (one ``paper`` directive on one page) and the rules for its fields.
 
 Everything a ``paper`` directive says is checked here, with no Sphinx import:
 keys, links, statuses, years, tags, ratings.  Checks return a value and a list
@@ -8,6 +8,7 @@ of problems; the directive turns problems into warnings with a location.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import re
 import unicodedata
@@ -48,8 +49,10 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
-class Paper:
-    """What the site knows about one paper on one page: plain, picklable data."""
+class Entry:
+    """One ``paper`` directive on one page: plain, picklable data.  The
+    entries of one paper across pages are joined into a
+    :class:`~papershelf.catalog.Paper`."""
 
     key: str
     title: str
@@ -63,6 +66,9 @@ class Paper:
     status: str = "unread"
     rating: tuple[int, ...] = ()
     summary: str = ""            # the summary paragraph, as plain text
+    notes: str = ""              # the notes, as plain text (for search and papers.json)
+    abstract: str = ""           # the paper's own abstract, apart from the owner's words
+    added: str = ""              # when the owner added it: an ISO date, YYYY-MM-DD
     explicit_key: bool = False   # the key was written with :key:, not derived
 
     @property
@@ -95,6 +101,7 @@ def slugify(text: str, max_length: int = _SLUG_MAX) -> str:
     return slug
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def arxiv_id_of(url: str) -> str | None:
     """The arXiv identifier (without version) of an arxiv.org link, or of a
     ``doi.org`` link to arXiv's own DOI (``10.48550/arXiv.<id>``)."""
@@ -132,6 +139,7 @@ def arxiv_year(links: Iterable[Link]) -> int | None:
     return 1900 + year if "/" in arxiv_id and year >= 91 else 2000 + year
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def doi_of(url: str) -> str | None:
     match = _DOI_RE.match(url.strip())
     return match.group(1) if match and "doi.org" in url.lower() else None
@@ -327,6 +335,20 @@ def check_year(value: str, today: datetime.date | None = None) -> Checked:
     if not MIN_YEAR <= year <= latest:
         return Checked(None, [f"impossible year {year}: expected {MIN_YEAR} to {latest}"])
     return Checked(year)
+
+
+def check_date(value: str, today: datetime.date | None = None) -> Checked:
+    """An ISO date (``2026-12-02``) no later than today, for ``:added:``."""
+    text = value.strip()
+    try:
+        date = datetime.date.fromisoformat(text)
+    except ValueError:
+        return Checked("", [f"invalid date {text!r}: write it as YYYY-MM-DD, such as 2024-05-31"])
+    if len(text) != 10:
+        return Checked("", [f"invalid date {text!r}: write it as YYYY-MM-DD, such as 2024-05-31"])
+    if date > (today or datetime.date.today()) + datetime.timedelta(days=1):
+        return Checked("", [f"date {text} is in the future"])
+    return Checked(date.isoformat())
 
 
 def check_venue_year(venue: Venue, today: datetime.date | None = None) -> Checked:

@@ -1,4 +1,4 @@
-"""Node classes of a rendered paper, and the nodes built from a :class:`Paper`.
+"""Node classes of a rendered entry and of the cross-page placeholders.
 
 Each class derives from a standard docutils node, so a builder that knows
 nothing of Papershelf (text, LaTeX, man, linkcheck) renders it as that node:
@@ -9,15 +9,20 @@ its own markup, in :mod:`papershelf.html`.
 from __future__ import annotations
 
 from docutils import nodes
+from sphinx.util.nodes import make_refnode
 
-from .model import Paper
+from collections.abc import Sequence
+
+from .views import Badge
 
 #: The classes every paper entry carries in HTML.
 ENTRY_CLASS = "ps-paper"
 
 
 class paper_entry(nodes.container):  # noqa: N801 - docutils naming
-    """One paper.  ``data`` holds the plain values written as ``data-*`` attributes."""
+    """One entry.  ``data`` holds the plain values written as ``data-*``
+    attributes; ``docname`` and ``key`` say which entry it is, so that its
+    cross-page parts are right when a builder resolves many pages as one."""
 
 
 class paper_title(nodes.paragraph):  # noqa: N801
@@ -36,17 +41,24 @@ class paper_notes(nodes.container):  # noqa: N801
     """The longer notes: a collapsed ``<details>`` in HTML, plain elsewhere."""
 
 
+class paper_abstract(nodes.container):  # noqa: N801
+    """The paper's own abstract, apart from the owner's summary and notes:
+    a collapsed ``<details>`` labelled "Abstract" in HTML, plain elsewhere."""
+
+
 class paper_view(nodes.General, nodes.Element):  # noqa: N801 - docutils naming
-    """Placeholder for an index or the overview, filled at ``doctree-resolved``."""
+    """Placeholder for an index, the overview or "recently added": ``spec``
+    says which, ``docname`` the page it belongs to.  Filled by a post-transform
+    (:mod:`papershelf.render`), for every builder."""
 
 
 class paper_also_in(nodes.paragraph):  # noqa: N801
-    """Placeholder in an entry for links to the paper's other pages."""
+    """An entry's links to the paper's other pages."""
 
 
 class paper_cite(nodes.Inline, nodes.Element):  # noqa: N801
     """The paper's BibTeX entry (``bibtex``), the same as in ``papers.bib``:
-    a "Copy BibTeX" button in HTML.  Added at ``doctree-resolved`` for HTML
+    a "Copy BibTeX" button in HTML.  Added by the post-transform for HTML
     builders only, since the entry comes from every page the paper is on."""
 
 
@@ -54,41 +66,22 @@ class paper_index_item(nodes.list_item):  # noqa: N801
     """One paper in an index; ``data`` becomes ``data-*`` attributes in HTML."""
 
 
-def entry_data(paper: Paper) -> dict[str, str]:
-    """The values a reader's script can filter on, as ``data-*`` attributes."""
-    data = {
-        "key": paper.key,
-        "status": paper.status,
-        "venue": paper.venue.name,
-        "venue-kind": paper.venue.kind,
-        "year": str(paper.year) if paper.year else "",
-        "tags": "|".join(paper.tags),
-    }
-    return {name: value for name, value in data.items() if value}
-
-
-def badges_of(paper: Paper) -> list[tuple[str, str, str]]:
-    """Venue, extras, year, status, rating and tags of ``paper``, as badges:
-    ``(text, classes, tooltip)``."""
-    venue = paper.venue
-    badges: list[tuple[str, str, str]] = []
-    if venue.name:
-        badges.append((venue.name, f"ps-venue ps-kind-{venue.kind}",
-                       f"{venue.raw} ({venue.kind})" if venue.raw else venue.kind))
-    badges.extend((extra, "ps-extra", "") for extra in venue.extras)
-    if paper.year:
-        badges.append((str(paper.year), "ps-year", "Year"))
-    badges.append((paper.status, f"ps-status ps-status-{paper.status}", "Reading status"))
-    if paper.rating:
-        mean = sum(paper.rating) / len(paper.rating)
-        badges.append((" / ".join(map(str, paper.rating)), "ps-rating", f"Reviewer ratings, mean {mean:.2f}"))
-    badges.extend((tag, "ps-tag", "Tag") for tag in paper.tags)
-    return badges
-
-
-def badges_node(paper: Paper) -> paper_badges:
+def badges_node(badges: Sequence[Badge]) -> paper_badges:
     """One node for all of a paper's badges (see :class:`paper_badges`)."""
-    badges = badges_of(paper)
-    node = paper_badges("", " ".join(text for text, _, _ in badges))
-    node["badges"] = badges
+    node = paper_badges("", " ".join(badge.text for badge in badges))
+    node["badges"] = [(badge.text, badge.classes, badge.tooltip) for badge in badges]
     return node
+
+
+def link(builder, fromdocname: str, docname: str, anchor: str, child: nodes.Node | str,
+         classes: tuple[str, ...] = ()) -> nodes.reference:
+    """A reference to ``anchor`` on ``docname`` from the page being resolved."""
+    if isinstance(child, str):
+        child = nodes.Text(child)
+    if docname != fromdocname and builder.get_relative_uri(fromdocname, docname).startswith("#"):
+        # every page is in one document (singlehtml): the anchor alone is the
+        # target, where Sphinx would make "#document-page#anchor"
+        fromdocname = docname
+    reference = make_refnode(builder, fromdocname, docname, anchor, child)
+    reference["classes"].extend(classes)
+    return reference

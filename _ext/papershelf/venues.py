@@ -19,6 +19,13 @@ from functools import lru_cache
 #: The kinds a venue can be, in the order indexes list them.
 VENUE_KINDS = ("conference", "journal", "workshop", "findings", "preprint", "unknown")
 
+#: The kind of a paper with no venue at all: the one spelling of "no venue"
+#: in Python, papers.json, the HTML's ``data-venue-kind`` and the script.
+NO_VENUE = "none"
+
+#: Every kind a filter can ask for: the venue kinds, then "no venue".
+KINDS = (*VENUE_KINDS, NO_VENUE)
+
 #: The one table of venue names: alias (any case) -> (canonical name, kind).
 #: A site adds to it with ``papershelf_venue_aliases`` in ``conf.py``.
 VENUE_ALIASES: dict[str, tuple[str, str]] = {
@@ -137,7 +144,7 @@ class Venue:
 
     raw: str
     name: str = ""
-    kind: str = "unknown"
+    kind: str = NO_VENUE
     year: int | None = None
     month: int | None = None
     extras: tuple[str, ...] = ()
@@ -208,7 +215,8 @@ class VenueParser:
         if not named:
             if len(parsed) == 1:
                 return parsed[0][0]
-            return Venue(raw=raw, name=_clean_name(_strip_year(text)),
+            name = _clean_name(_strip_year(text))
+            return Venue(raw=raw, name=name, kind="unknown" if name else NO_VENUE,
                          year=next((v.year for v, _ in parsed if v.year), None))
         primary = next((v for v in named if "Rejected" not in v.extras), named[0])
         extras = list(primary.extras)
@@ -258,7 +266,7 @@ class VenueParser:
                     rest = rest[: run.start()] + " " + rest[run.end():]
                     break
 
-        name, kind = "", "unknown"
+        name, kind = "", NO_VENUE
         recognised = False
         alias_match = self._alias_re.search(rest)
         if alias_match:

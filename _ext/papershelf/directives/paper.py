@@ -17,20 +17,22 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from . import model
-from .diagnostics import warn
-from .model import LINK_LABELS, Link, Paper
-from .nodes import badges_node, entry_data, paper_entry, paper_notes, paper_title
-from .venues import Venue, parser_for_setting
+from .. import model
+from ..config import settings
+from ..diagnostics import warn
+from ..model import LINK_LABELS, Entry, Link
+from ..nodes import badges_node, paper_abstract, paper_entry, paper_notes, paper_title
+from ..venues import Venue, get_parser
+from ..views import entry_badges, entry_data
 
 if TYPE_CHECKING:
-    from .domain import PaperDomain
+    from ..domain import PaperDomain
 
 _FOUR_DIGITS_RE = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 #: Every option of the directive, in the order the README documents them.
 OPTION_NAMES = ("key", "authors", "venue", "year", *LINK_LABELS, "links", "tags",
-                "status", "rating")
+                "status", "rating", "abstract", "added")
 
 
 class _OptionSpec(dict):
@@ -72,7 +74,7 @@ class PaperDirective(SphinxDirective):
 
         links = self._links()
         venue = self._venue()
-        paper = Paper(
+        entry = Entry(
             key="",
             title=title,
             docname=docname,
@@ -86,13 +88,17 @@ class PaperDirective(SphinxDirective):
                                                     bool(summary or body)), "status", "status"),
             rating=self._rating(venue),
             summary=" ".join(summary.astext().split()) if summary is not None else "",
+            notes=" ".join(" ".join(node.astext().split()) for node in body),
+            abstract=" ".join(self.options.get("abstract", "").split()),
+            added=self._checked(model.check_date(self.options["added"]), "option", "added")
+            if "added" in self.options else "",
             explicit_key="key" in self.options,
         )
-        key = self._key(title, paper.links)
+        key = self._key(title, entry.links)
         document = self.state.document
-        registered = domain.add_paper(paper, key, reserved_ids=document.ids)
+        registered = domain.note_entry(entry, key, reserved_ids=document.ids)
         if registered.key != key:
-            first = next((other for other in domain.papers[docname].values()
+            first = next((other for other in domain.entries[docname].values()
                           if other.key.casefold() == key.casefold()), None)
             if first is not None and model.normal_title(first.title) == model.normal_title(title):
                 # the same paper listed twice on a page (under two years, say):
@@ -123,7 +129,7 @@ class PaperDirective(SphinxDirective):
 
     def _venue(self) -> Venue:
         raw = self.options.get("venue", "")
-        venue = parser_for_setting(self.config.papershelf_venue_aliases).parse(raw)
+        venue = get_parser(settings(self.config).alias_table).parse(raw)
         impossible = None
         if venue.year is not None and model.check_venue_year(venue).problems:
             impossible = str(venue.year)
@@ -166,11 +172,12 @@ class PaperDirective(SphinxDirective):
 
     # -- output ---------------------------------------------------------------
 
-    def _render(self, paper: Paper, links: list[tuple[str, str, str | None]], summary: nodes.paragraph | None,
+    def _render(self, paper: Entry, links: list[tuple[str, str, str | None]], summary: nodes.paragraph | None,
                 notes: list[nodes.Node]) -> paper_entry:
         entry = paper_entry()
         entry["ids"].append(paper.anchor)
-        entry["data"] = entry_data(paper)
+        entry["data"] = dict(entry_data(paper))
+        entry["docname"] = paper.docname
         self.set_source_info(entry)
         self.state.document.ids[paper.anchor] = entry
 
@@ -178,9 +185,11 @@ class PaperDirective(SphinxDirective):
         title["refid"] = paper.anchor
         entry += title
         if paper.authors:
-            entry += nodes.paragraph("", ", ".join(paper.authors), classes=["ps-authors"])
+            authors = nodes.paragraph(classes=["ps-authors"])
+            entry += _spaced(authors, [nodes.inline(name, name, classes=["ps-author"]) for name in paper.authors],
+                             ", ")
         badges = nodes.paragraph(classes=["ps-badges"])
-        badges += badges_node(paper)
+        badges += badges_node(entry_badges(paper))
         entry += badges
 
         buttons = [self._link_node(*link) for link in links]
@@ -189,6 +198,10 @@ class PaperDirective(SphinxDirective):
         if summary is not None:
             summary["classes"].append("ps-summary")
             entry += summary
+        if paper.abstract:
+            abstract = paper_abstract()
+            abstract += nodes.paragraph(paper.abstract, paper.abstract)
+            entry += abstract
         if notes:
             details = paper_notes()
             details.extend(notes)
@@ -239,10 +252,10 @@ def _link_class(label: str) -> str:
     return f"ps-link-{model.slugify(label)}"
 
 
-def _spaced(parent: nodes.Element, children: list[nodes.Node]) -> nodes.Element:
+def _spaced(parent: nodes.Element, children: list[nodes.Node], separator: str = " ") -> nodes.Element:
     """Children separated by spaces, so text builders do not run them together."""
     for index, child in enumerate(children):
         if index:
-            parent += nodes.Text(" ")
+            parent += nodes.Text(separator)
         parent += child
     return parent

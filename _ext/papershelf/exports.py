@@ -1,0 +1,183 @@
+"""The site's papers as files: ``papers.json`` (with the JSON Schema it
+follows, shipped in the package and copied beside it) and ``papers.bib``.
+
+Both are written at ``build-finished`` by HTML builders, only when a page was
+read (or a file is missing), and a file whose content did not change is left
+alone, so a no-op rebuild touches nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import __version__
+from .catalog import Catalog, Paper
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+JSON_VERSION = 1
+SCHEMA_NAME = "papers.schema.json"
+SCHEMA_PATH = Path(__file__).parent / SCHEMA_NAME
+EXPORTS = ("papers.json", "papers.bib", SCHEMA_NAME)
+
+
+def paper_json(paper: Paper, locate: Callable[[str, str], str], page_title: Callable[[str], str]) -> dict:
+    venue = paper.venue
+    return {
+        "key": paper.key,
+        "title": paper.title,
+        "authors": list(paper.authors),
+        "venue": {
+            "raw": venue.raw.strip(),
+            "name": venue.name,
+            "kind": paper.venue_kind,
+            "extras": list(venue.extras),
+        },
+        "year": paper.year,
+        "links": {link.label: link.url for link in paper.links},
+        "arxiv": paper.arxiv_id,
+        "doi": paper.doi,
+        "tags": list(paper.tags),
+        "status": paper.status,
+        "rating": list(paper.rating),
+        "added": paper.added or None,
+        "summary": paper.summary,
+        "abstract": paper.abstract,
+        "notes": paper.notes,
+        "locations": [{"page": entry.docname, "title": page_title(entry.docname),
+                       "url": locate(entry.docname, entry.anchor), "line": entry.lineno,
+                       "summary": entry.summary}
+                      for entry in paper.entries],
+    }
+
+
+def to_json(catalog: Catalog, locate: Callable[[str, str], str], page_title: Callable[[str], str],
+            schema: str = SCHEMA_NAME) -> str:
+    """``papers.json``: the documented, versioned export (see the README)."""
+    papers = [paper_json(paper, locate, page_title) for paper in sorted(catalog.papers, key=lambda p: p.key.casefold())]
+    # one paper per line: readable, friendly to diffs, and fast to write
+    # (an indented dump takes the pure-Python encoder)
+    head = json.dumps({"$schema": schema, "version": JSON_VERSION, "generator": f"papershelf {__version__}",
+                       "count": len(papers)}, ensure_ascii=False)
+    rows = ",\n".join("  " + json.dumps(paper, ensure_ascii=False) for paper in papers)
+    return f'{head[:-1]}, "papers": [\n{rows}\n]}}\n' if papers else f'{head[:-1]}, "papers": []}}\n'
+
+
+# -- BibTeX ------------------------------------------------------------------------
+
+_BIB_SPECIAL = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "~": r"\~{}", "^": r"\^{}"}
+_BIB_NEEDS_WORK = re.compile(r"[&%#_~^{}]")
+
+
+def bib_escape(text: str) -> str:
+    if not _BIB_NEEDS_WORK.search(text):
+        return text
+    text = re.sub(r"[&%#_~^]", lambda m: _BIB_SPECIAL[m.group(0)], text)
+    depth, kept = 0, []
+    for char in text:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            if not depth:
+                continue
+            depth -= 1
+        kept.append(char)
+    return "".join(kept) + "}" * depth
+
+
+def bib_key(key: str) -> str:
+    return re.sub(r"[^\w.\-:]", "-", key)
+
+
+def bibtex_entry(paper: Paper) -> str:
+    """``paper``'s BibTeX entry, as papers.bib and the Copy BibTeX button give it."""
+    venue = paper.venue
+    kind = venue.kind if venue.name else ""
+    fields: list[tuple[str, str]] = [("title", "{" + bib_escape(paper.title) + "}")]
+    if paper.authors:
+        fields.append(("author", " and ".join(bib_escape(a) for a in paper.authors)))
+    if kind in ("conference", "workshop", "findings"):
+        entry_type = "inproceedings"
+        fields.append(("booktitle", bib_escape(venue.label)))
+    elif kind == "journal":
+        entry_type = "article"
+        fields.append(("journal", bib_escape(venue.name)))
+    else:
+        entry_type = "misc"
+        if venue.name and kind != "preprint":
+            fields.append(("howpublished", bib_escape(venue.raw.strip())))
+    if paper.year:
+        fields.append(("year", str(paper.year)))
+    arxiv = paper.arxiv_id
+    if arxiv:
+        fields.extend([("eprint", arxiv), ("archiveprefix", "arXiv")])
+    if paper.doi and not (arxiv and paper.doi.lower().startswith("10.48550/")):
+        fields.append(("doi", paper.doi))
+    url = next((link.url for link in paper.links if link.label == "paper"), None) or \
+        (paper.links[0].url if paper.links else None)
+    if url:
+        fields.append(("url", url))
+    if venue.extras:
+        fields.append(("note", bib_escape(", ".join(venue.extras))))
+    if paper.abstract:
+        fields.append(("abstract", bib_escape(paper.abstract)))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@{entry_type}{{{bib_key(paper.key)},\n{body}\n}}\n"
+
+
+class BibTeX:
+    """Each paper's entry made once per build: the copy buttons of every
+    page and papers.bib show the same text."""
+
+    def __init__(self) -> None:
+        self._made: dict[str, str] = {}   # key -> entry; one catalogue's keys are unique
+
+    def __call__(self, paper: Paper) -> str:
+        entry = self._made.get(paper.key)
+        if entry is None:
+            entry = self._made[paper.key] = bibtex_entry(paper)
+        return entry
+
+    def file(self, catalog: Catalog) -> str:
+        return "\n".join(self(paper) for paper in sorted(catalog.papers, key=lambda p: p.key.casefold()))
+
+
+# -- writing --------------------------------------------------------------------------
+
+def export_stamp(app: Sphinx) -> tuple:
+    """What the exports depend on besides the papers."""
+    return (__version__, app.builder.name, app.config.html_baseurl)
+
+
+def write_exports(app: Sphinx, exception: Exception | None) -> None:
+    """``papers.json``, its schema and ``papers.bib`` at the site root."""
+    if exception is not None or app.builder.format != "html":
+        return
+    domain = app.env.domains["paper"]
+    if not domain.exports_due and all(Path(app.outdir, name).is_file() for name in EXPORTS):
+        return
+    base = (app.config.html_baseurl or "").rstrip("/")
+
+    def locate(docname: str, anchor: str) -> str:
+        uri = f"{app.builder.get_target_uri(docname)}#{anchor}"
+        return f"{base}/{uri}" if base else uri
+
+    views = domain.views()
+    contents = {
+        "papers.json": to_json(views.catalog, locate, views.title,
+                               f"{base}/{SCHEMA_NAME}" if base else SCHEMA_NAME),
+        "papers.bib": views.bibtex.file(views.catalog),
+        SCHEMA_NAME: SCHEMA_PATH.read_text(encoding="utf-8"),
+    }
+    for name, content in contents.items():
+        write_if_changed(Path(app.outdir, name), content)
+
+
+def write_if_changed(path: Path, content: str) -> None:
+    if not path.is_file() or path.read_text(encoding="utf-8") != content:
+        path.write_text(content, encoding="utf-8", newline="\n")
