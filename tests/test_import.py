@@ -110,6 +110,12 @@ def test_every_seed_entry_is_on_the_built_site(make_app, tmp_path):
     app = make_app("html", srcdir=srcdir, builddir=tmp_path / "build", freshenv=True)
     app.build()
     assert warnings_of(app) == []
+    # the site's own papers.json follows the schema it ships
+    import jsonschema
+
+    outdir = Path(app.outdir)
+    jsonschema.validate(json.loads((outdir / "papers.json").read_text(encoding="utf-8")),
+                        json.loads((outdir / "papers.schema.json").read_text(encoding="utf-8")))
     papers = [paper for paper in app.env.domains["paper"].all_entries()]
     on_site = {" ".join(repair_mojibake(paper.title).split()) for paper in papers}
     site_links = {link.url for paper in papers for link in paper.links}

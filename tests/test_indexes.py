@@ -125,6 +125,13 @@ def test_exports(built):
     _, outdir, _ = built
     data = json.loads(read(outdir, "papers.json"))
     assert (data["version"], data["count"]) == (exports.JSON_VERSION, 5)
+    # the file follows the schema shipped in the package, which is copied beside it
+    import jsonschema
+
+    schema = json.loads(read(outdir, exports.SCHEMA_NAME))
+    assert data["$schema"] == "https://notes.example.org/papers.schema.json"
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(data)
     by_key = {paper["key"]: paper for paper in data["papers"]}
     vectors = by_key["2310.15213"]
     assert vectors["venue"] == {"raw": "ICLR 2024", "name": "ICLR", "kind": "conference", "extras": []}

@@ -254,7 +254,8 @@ def chart_table(data: Overview) -> nodes.table:
     table = nodes.table(classes=["ps-chart-table"])
     group = nodes.tgroup(cols=len(header))
     table += group
-    group.extend(nodes.colspec(colwidth=1) for _ in header)
+    group.extend(nodes.colspec(colwidth=max(len(cell) for cell in column) + 2)
+                 for column in zip(header, *rows))
     head = nodes.thead()
     group += head
     body = nodes.tbody()
