@@ -165,6 +165,6 @@ def test_a_change_to_the_stored_record_raises_the_env_version():
 
     fields = tuple(field.name for field in dataclasses.fields(Entry))
     assert (papershelf.ENV_VERSION, PaperDomain.data_version, fields) == (
-        6, 3, ("key", "title", "docname", "lineno", "venue", "year", "authors", "links", "tags",
+        6, 4, ("key", "title", "docname", "lineno", "venue", "year", "authors", "links", "tags",
                "status", "rating", "summary", "notes", "abstract", "added", "explicit_key")), \
         "the stored data changed: raise ENV_VERSION and update this test"

@@ -37,7 +37,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .assets import setup_assets
     from .config import setup_config
     from .directives import setup_directives
-    from .domain import PaperDomain, PaperRefRole, before_read, builder_inited, env_updated, warn_missing_reference
+    from .domain import (PaperDomain, PaperRefRole, before_read, builder_inited, env_updated, note_removed,
+                         remove_stale_output, warn_missing_reference)
     from .exports import write_exports
     from .html import setup_html
     from .linkcheck import setup_linkcheck
@@ -56,9 +57,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _add_static_files)
     app.connect("builder-inited", builder_inited)
     app.connect("env-before-read-docs", before_read)
+    app.connect("env-get-outdated", note_removed)
     app.connect("env-updated", env_updated)
     app.connect("warn-missing-reference", warn_missing_reference)
     app.connect("build-finished", write_exports)
+    app.connect("build-finished", remove_stale_output)
 
     return {
         "version": __version__,

@@ -63,10 +63,13 @@ def use_local_mathjax(app: Sphinx, config: Config) -> None:
     config.mathjax_path = MATHJAX_ENTRY
 
 
-def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
+def copy_mathjax(app: Sphinx) -> None:
     """Copy the MathJax files into ``_static/mathjax`` once; later builds find
-    them there and copy nothing."""
-    if exception is not None or app.builder.format != "html" or app.config.mathjax_path != MATHJAX_ENTRY:
+    them there and copy nothing.  They are copied before any page is written,
+    so every page refers to them the same way (Sphinx adds ``?v=<checksum>``
+    to a static file that is already in the output), in a clean build and an
+    incremental one alike."""
+    if app.builder.format != "html" or app.config.mathjax_path != MATHJAX_ENTRY:
         return
     source = mathjax_source()
     if source is None:
@@ -143,4 +146,4 @@ def setup_assets(app: Sphinx) -> None:
     app.connect("config-inited", fix_chinese_search)
     app.connect("config-inited", use_local_mathjax, priority=600)
     app.connect("builder-inited", check_search)
-    app.connect("build-finished", copy_mathjax)
+    app.connect("builder-inited", copy_mathjax)

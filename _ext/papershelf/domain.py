@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import posixpath
+from pathlib import Path
 from collections.abc import Container, Iterable, Iterator, Set
 from typing import TYPE_CHECKING, Any
 
@@ -60,8 +61,9 @@ class PaperDomain(Domain):
         "refs": {},          # docname -> sorted tuple of the paper targets it references
         "fingerprints": {},  # docname -> digest of what it shows of other pages
         "export_stamp": None,
+        "navigation": None,  # digest of the toctree and page titles every page's navigation shows
     }
-    data_version = 3
+    data_version = 4
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
@@ -77,6 +79,8 @@ class PaperDomain(Domain):
         self.exports_due = True
         #: the builder of this run, for the post-transform's links (set at builder-inited)
         self.builder: Builder | None = None
+        #: pages whose sources were removed in this build
+        self.removed: set[str] = set()
 
     @property
     def entries(self) -> dict[str, dict[str, Entry]]:
@@ -275,7 +279,29 @@ def builder_inited(app: Sphinx) -> None:
 
 
 def before_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    skip_undecodable(env, docnames)
     env.domains[PaperDomain.name].fresh_docnames = set(docnames)
+
+
+def skip_undecodable(env: BuildEnvironment, docnames: list[str]) -> None:
+    """A source file that is not in the site's encoding would stop the whole
+    build with a traceback that does not name it: warn with its name and the
+    line of the first bad byte, and build the site without it."""
+    encoding = env.settings.get("input_encoding", "utf-8-sig")
+    for docname in list(docnames):
+        try:
+            data = env.doc2path(docname).read_bytes()
+        except OSError:
+            continue
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError as error:
+            line = data[:error.start].count(b"\n") + 1
+            warn(f"this file is not {encoding.removesuffix('-sig').upper()} (byte 0x{data[error.start]:02x} "
+                 f"cannot be read): the page is left out of the site; save the file as UTF-8",
+                 "encoding", (docname, line))
+            docnames.remove(docname)
+            env.found_docs.discard(docname)
 
 
 def env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -287,4 +313,37 @@ def env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     domain.data["export_stamp"] = stamp
     if not domain.changed:
         return []
-    return domain.outdated_pages()
+    outdated = domain.outdated_pages()
+    navigation = digest((sorted((docname, tuple(children)) for docname, children in env.toctree_includes.items()),
+                         sorted((docname, title.astext()) for docname, title in env.titles.items())))
+    if domain.data["navigation"] not in (None, navigation):
+        # a page was added, removed, moved or renamed: every page's sidebar
+        # and "next"/"previous" links show the tree, so every page is written
+        outdated = sorted(env.found_docs)
+    domain.data["navigation"] = navigation
+    return outdated
+
+
+def note_removed(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
+                 removed: set[str]) -> list[str]:
+    env.domains[PaperDomain.name].removed = set(removed)
+    return []
+
+
+def remove_stale_output(app: Sphinx, exception: Exception | None) -> None:
+    """A page whose source is gone takes its HTML (and its copied source)
+    along, as in a clean build."""
+    domain: PaperDomain = app.env.domains[PaperDomain.name]
+    builder = app.builder
+    if exception is not None or builder.format != "html" or not hasattr(builder, "get_outfilename"):
+        return
+    outdir = Path(app.outdir)
+    for docname in sorted(domain.removed):
+        if docname in app.env.found_docs:
+            continue
+        stale = [Path(builder.get_outfilename(docname))]
+        stale += [outdir / "_sources" / f"{docname}{suffix}{app.config.html_sourcelink_suffix}"
+                  for suffix in app.config.source_suffix]
+        for path in stale:
+            if path.is_file() and outdir in path.resolve().parents:
+                path.unlink()
