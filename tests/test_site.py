@@ -55,7 +55,7 @@ def test_site_search_mathjax_and_copy_buttons(make_app, tmp_path):
     assert re.search(rf"\b(var|let|const|class|function) {stemmer}\b", language_data), stemmer
     # MathJax comes from the site itself, fonts included
     page = (outdir / "papers/llm-vlm/vlm/hallucination-of-vlms.html").read_text(encoding="utf-8")
-    assert 'src="../../../_static/mathjax/tex-chtml.js"' in page
+    assert re.search(r'src="../../../_static/mathjax/tex-chtml.js\?v=\w+"', page)
     assert "cdn.jsdelivr" not in page
     assert (outdir / "_static/mathjax/tex-chtml.js").stat().st_size > 500_000
     assert len(list((outdir / "_static/mathjax/output/chtml/fonts/woff-v2").glob("*.woff"))) > 10
