@@ -22,6 +22,8 @@ from .cache import Cache
 from .http import PoliteClient
 
 _TAG_RE = re.compile(r"<[^>]*>")
+# the inline markup publishers deposit in titles
+_TITLE_TAG_RE = re.compile(r"</?(?:i|b|u|em|strong|sub|sup|scp|tt|mml:[a-z]+)(?:\s[^>]*)?>", re.IGNORECASE)
 #: types that are not a published paper
 PREPRINT_TYPES = frozenset({"posted-content", "preprint"})
 
@@ -73,7 +75,7 @@ def to_record(message: dict) -> Record | None:
     abstract = one_line(html.unescape(_TAG_RE.sub(" ", str(message.get("abstract") or ""))))
     abstract = re.sub(r"^Abstract\s+", "", abstract)
     return Record(
-        source="crossref", title=one_line(html.unescape(str(titles[0]))),
+        source="crossref", title=one_line(html.unescape(_TITLE_TAG_RE.sub("", str(titles[0])))),
         authors=tuple(name for name in (_name(author) for author in message.get("author") or []
                                         if isinstance(author, dict)) if name),
         year=_year(message), abstract=abstract, doi=str(message.get("DOI") or ""),

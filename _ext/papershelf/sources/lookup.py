@@ -88,14 +88,17 @@ def join_authors(names: tuple[str, ...] | list[str]) -> str:
     return separator.join(names)
 
 
-def _longest_run(text: str, char: str = "`") -> int:
+def _longest_run(text: str, char: str) -> int:
     return max((len(run) for run in re.findall(f"{re.escape(char)}+", text)), default=0)
 
 
 def render_entry(title: str, options: list[tuple[str, str]]) -> str:
     """A ``paper`` directive; its fence is longer than any backtick run inside."""
     body = "\n".join(f":{name}: {value}" for name, value in options)
-    fence = "`" * max(3, _longest_run(title + "\n" + body) + 1)
+    # CommonMark forbids a backtick in a backtick fence's info string (the title):
+    # such a title goes in a tilde fence
+    char = "~" if "`" in title else "`"
+    fence = char * max(3, _longest_run(title + "\n" + body, char) + 1)
     return f"{fence}{{paper}} {title}\n{body}\n{fence}\n"
 
 
