@@ -168,6 +168,14 @@ CROSSREF = {
         "abstract": "<jats:title>Abstract</jats:title><jats:p>Users are &lt;many&gt; &amp; varied.</jats:p>",
         "publisher": "Association for Computational Linguistics", "URL": "http://dx.doi.org/10.18653/v1/2023.acl-long.1",
     },
+    "10.1145/3442188.3445922": {
+        "DOI": "10.1145/3442188.3445922", "type": "proceedings-article",
+        "title": ["On the Dangers of Stochastic Parrots: Can Language Models Be Too Big? 🦜"],
+        "container-title": ["Proceedings of the 2021 ACM Conference on Fairness, Accountability, and Transparency"],
+        "issued": {"date-parts": [[2021, 3, 3]]},
+        "author": [{"given": "Emily M.", "family": "Bender"}, {"given": "Timnit", "family": "Gebru"},
+                   {"name": "The Stochastic Parrots Collective"}],
+    },
     "10.1000/math.2024.1": {
         "DOI": "10.1000/math.2024.1", "type": "journal-article", "title": [MATH_TITLE],
         "container-title": ["Journal of Unlikely Results"], "issued": {"date-parts": [[2024, 3, 1]]},
@@ -278,6 +286,8 @@ class StandIns:
     seen: list[Seen] = field(default_factory=list)
     fail: dict[str, list[int]] = field(default_factory=dict)
     retry_after: str | None = "0"
+    #: answers to give instead of the real one: source -> [(status, body, content type)]
+    odd: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
 
     @property
     def base(self) -> str:
@@ -332,6 +342,10 @@ class _Handler(BaseHTTPRequestHandler):
             headers = {"Retry-After": standins.retry_after} if status == 429 and standins.retry_after else {}
             self._send(status, "Too Many Requests" if status == 429 else "Service Unavailable",
                        "text/plain", headers)
+            return
+        odd = standins.odd.get(source)
+        if odd:
+            self._send(*odd.pop(0))
             return
         query = parse_qs(parts.query)
         if source == "arxiv" and parts.path == "/arxiv/api/query":

@@ -478,3 +478,53 @@ def test_option_edits_keep_windows_line_endings():
     changed = set_options(text, entry, {"venue": "ICLR 2024", "authors": "Ann"})
     assert changed == "# T\r\n\r\n```{paper} A\r\n:key: a\r\n:venue: ICLR 2024\r\n:authors: Ann\r\n\r\nSummary.\r\n```\r\n"
     assert append_entry("# T\r\n", "```{paper} B\n```\n") == "# T\r\n\r\n```{paper} B\r\n```\r\n"
+
+
+def test_a_doi_only_entry_gets_its_authors_from_crossref(stand, site):
+    page = site / "papers" / "doi.md"
+    text = ("# DOI\n\n```{paper} On the Dangers of Stochastic Parrots: Can Language Models Be Too Big? 🦜\n"
+            ":venue: FAccT 2021\n:paper: https://doi.org/10.1145/3442188.3445922\n```\n")
+    page.write_text(text, encoding="utf-8")
+    assert main(["refresh", str(page), "--write"]) == 0
+    [entry] = find_entries(page.read_text(encoding="utf-8"), page)
+    assert entry.options["authors"] == "Emily M. Bender, Timnit Gebru, The Stochastic Parrots Collective"
+    assert entry.options["venue"] == "FAccT 2021"  # a venue the owner gave is kept
+    [seen] = stand.requests("s2")
+    assert json.loads(seen.body) == {"ids": ["DOI:10.1145/3442188.3445922"]}
+    assert stand.requests("dblp") == []  # nothing to promote: DBLP is not asked
+
+
+@pytest.mark.parametrize("source, answer", [
+    ("s2", (200, '{"error": "Unrecognized or unsupported fields"}', "application/json")),
+    ("dblp", (200, "<html>maintenance</html>", "text/html")),
+    ("arxiv", (200, "<feed><entry>", "application/atom+xml")),
+])
+def test_an_answer_in_an_unknown_shape_changes_nothing(stand, site, capsys, source, answer):
+    page = site / "papers" / "preprints.md"
+    page.write_text(REFRESH_PAGE, encoding="utf-8")
+    stand.odd[source] = [answer]
+    assert main(["refresh", str(page), "--write"]) == 3
+    err = capsys.readouterr().err
+    assert "could not reach" in err and "Traceback" not in err
+    assert page.read_text(encoding="utf-8") == REFRESH_PAGE
+
+
+def test_dblp_requests_are_spaced(stand, site, monkeypatch):
+    monkeypatch.setenv("PAPERSHELF_REQUEST_INTERVAL", "0.5")
+    page = site / "papers" / "preprints.md"
+    page.write_text(REFRESH_PAGE, encoding="utf-8")
+    assert main(["refresh", str(page)]) == 0
+    times = [seen.at for seen in stand.requests("dblp")]
+    assert len(times) == 4  # one title search per preprint
+    assert all(later - earlier >= 0.45 for earlier, later in zip(times, times[1:]))
+    assert len({seen.port for seen in stand.requests("dblp")}) == 1
+
+
+def test_add_looks_for_duplicates_in_the_site_folder_given(stand, site, tmp_path, capsys):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "old.md").write_text("```{paper} Old\n:paper: https://arxiv.org/abs/2402.17762v1\n```\n",
+                                      encoding="utf-8")
+    page = site / "papers" / "empty.md"
+    assert main(["add", "2402.17762", "--to", str(page), "--site", str(elsewhere)]) == 1
+    assert f"{elsewhere / 'old.md'}:1: already there: Old (arXiv 2402.17762)" in capsys.readouterr().out

@@ -59,10 +59,15 @@ class Sources:
         left out, down, or fails now (then it is remembered as down)."""
         if not self.usable(source):
             return None
+        client = self.client(source)
         try:
-            return function(self.client(source), self.cache, *args)
+            return function(client, self.cache, *args)
         except SourceError as error:
             self.down[source] = error
+            return None
+        except (TypeError, AttributeError, KeyError, IndexError, ValueError) as error:
+            # an answer in a shape the API does not document
+            self.down[source] = SourceError(source, client.base, f"an answer it could not read ({error!r})")
             return None
         finally:
             self.cache.save()
