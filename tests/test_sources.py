@@ -143,7 +143,7 @@ def test_add_writes_a_complete_entry_from_arxiv(stand, site, capsys):
         ":status: skimmed",
         "```",
     ]
-    assert f"{page}:5: added Massive Activations in Large Language Models (from arXiv)" in capsys.readouterr().out
+    assert "papers/empty.md:5: added Massive Activations in Large Language Models (from arXiv)" in capsys.readouterr().out
     assert [seen.query["id_list"] for seen in stand.requests("arxiv")] == [["2402.17762"]]
 
 
@@ -213,7 +213,7 @@ def test_a_paper_already_there_is_refused_without_asking(stand, site, capsys, pa
     assert main(["add", "2402.17762", paper_id, "--to", str(page)]) == 1
     assert page.read_bytes() == before
     out = capsys.readouterr().out
-    assert f"{site / 'papers' / 'llm.md'}:7: already there: " \
+    assert "papers/llm.md:7: already there: " \
            f"Function Vectors in Large Language Models ({why})" in out
     assert stand.seen == []
 
@@ -225,7 +225,7 @@ def test_a_paper_already_there_by_title_is_refused(stand, site, capsys):
     before = page.read_bytes()
     assert main(["add", "2402.17762", "--to", str(page)]) == 1
     assert page.read_bytes() == before
-    assert f"{site / 'papers' / 'other.md'}:3: already there: massive activations" in capsys.readouterr().out
+    assert "papers/other.md:3: already there: massive activations" in capsys.readouterr().out
 
 
 def test_the_same_paper_twice_in_one_command_is_refused(stand, site, capsys):
@@ -326,7 +326,7 @@ def test_refresh_prints_what_it_would_change_and_changes_nothing(stand, site, ca
     assert main(["refresh", str(page)]) == 0
     assert {path: path.read_bytes() for path in (site / "papers").glob("*.md")} == before
     out = capsys.readouterr().out
-    assert f"{page}:3: Function Vectors in Large Language Models\n" \
+    assert "papers/preprints.md:3: Function Vectors in Large Language Models\n" \
            "    venue: 'Arxiv Oct 2023' -> 'ICLR 2024'  [Semantic Scholar, DBLP, OpenReview]\n" in out
     assert "authors: + 'Eric Todd, Millicent L. Li," in out and "  [arXiv]" in out
     assert ("sources disagree on the venue (Semantic Scholar: Neural Information Processing Systems "
@@ -369,6 +369,7 @@ def test_refresh_write_rewrites_only_those_option_lines(stand, site, capsys, tmp
                  ":tags: task vectors", ":status: read", "Mine.", "Get website data.", ":tags: data"):
         assert after.count(text) == 1
     data = json.loads(report.read_text(encoding="utf-8"))
+    assert first_file(data) == "papers/preprints.md"
     assert data["written"] is True and data["checked"] == 4 and data["unreachable"] == []
     first = data["papers"][0]
     assert first["line"] == 3 and first["changes"][0] == {
@@ -384,6 +385,10 @@ def test_refresh_write_rewrites_only_those_option_lines(stand, site, capsys, tmp
     assert main(["refresh", str(page)]) == 0
     assert len(stand.seen) == asked
     assert "would change 0, 1 where the sources disagree" in capsys.readouterr().out
+
+
+def first_file(data: dict) -> str:
+    return data["papers"][0]["file"]
 
 
 def test_semantic_scholar_batch_with_its_key(stand, site, monkeypatch):
@@ -528,3 +533,19 @@ def test_add_looks_for_duplicates_in_the_site_folder_given(stand, site, tmp_path
     page = site / "papers" / "empty.md"
     assert main(["add", "2402.17762", "--to", str(page), "--site", str(elsewhere)]) == 1
     assert f"{elsewhere / 'old.md'}:1: already there: Old (arXiv 2402.17762)" in capsys.readouterr().out
+
+
+def test_venue_verdicts():
+    from papershelf.sources import Record
+    from papershelf.sources.lookup import venue_verdict
+
+    s2 = Record("s2", venue="International Conference on Learning Representations", year=2023, venue_dated=False)
+    dblp = Record("dblp", venue="ICLR", year=2024, extra={"type": "Conference and Workshop Papers"})
+    oral = Record("openreview", venue="ICLR 2024 oral", year=2024)
+    corr = Record("dblp", venue="CoRR", year=2023, extra={"type": "Informal and Other Publications"})
+    submitted = Record("openreview", venue="Submitted to ICLR 2025", year=2024)
+    assert venue_verdict([s2, dblp, oral, corr]).venue == "ICLR 2024 Oral"
+    # Semantic Scholar names the venue; with no one to date it, its year is used
+    assert venue_verdict([s2]).venue == "ICLR 2023"
+    assert venue_verdict([corr, submitted]).venue == ""
+    assert "disagree" in venue_verdict([dblp, Record("crossref", venue="ICLR", year=2025)]).disagreement

@@ -31,6 +31,18 @@ from .lookup import (OPTION_ORDER, Sources, entry_options, is_published, join_au
 UNREACHABLE = 3
 
 
+def shown(path: Path) -> Path:
+    """A path as the user best reads it: relative to the current folder when under it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def where(entry: EntryText) -> str:
+    return f"{shown(entry.path)}:{entry.line}"
+
+
 def _fail(command: str, message: str, code: int) -> int:
     print(f"papershelf {command}: {message}", file=sys.stderr)
     return code
@@ -95,7 +107,7 @@ def add(args: argparse.Namespace) -> int:
             found = next(((entry, f"OpenReview {paper_id.value}") for entry in entries
                           if any(openreview_id_of(url) == paper_id.value for url in entry.urls())), None)
         if found:
-            refused.append(f"{found[0].where}: already there: {found[0].title} ({found[1]})")
+            refused.append(f"{where(found[0])}: already there: {found[0].title} ({found[1]})")
     if refused:
         print("\n".join(refused))
         print(f"papershelf add: nothing added; {page} is unchanged", file=sys.stderr)
@@ -132,8 +144,8 @@ def add(args: argparse.Namespace) -> int:
         found = find_duplicate(entries + added_here, record.title, arxiv=record.arxiv,
                                doi="" if not record.doi or is_arxiv_doi(record.doi) else record.doi)
         if found:
-            where = "this command" if found[0] in added_here else found[0].where
-            refused.append(f"{where}: already there: {found[0].title} ({found[1]})")
+            place = "this command" if found[0] in added_here else where(found[0])
+            refused.append(f"{place}: already there: {found[0].title} ({found[1]})")
             continue
         options = entry_options(record, taken_keys, tags=tags, status=status, today=today)
         new_entries.append((record, render_entry(record.title, options)))
@@ -148,7 +160,7 @@ def add(args: argparse.Namespace) -> int:
     write_page(page, text)
     lines = {entry.title: entry.line for entry in find_entries(text, page)}
     for record, _ in new_entries:
-        print(f"{page}:{lines.get(' '.join(record.title.split()), '?')}: added {record.title} "
+        print(f"{shown(page)}:{lines.get(' '.join(record.title.split()), '?')}: added {record.title} "
               f"(from {label(record.source)})")
     return 0
 
@@ -191,7 +203,7 @@ class Finding:
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
-        return {"file": str(self.entry.path), "line": self.entry.line, "title": self.entry.title,
+        return {"file": str(shown(self.entry.path)), "line": self.entry.line, "title": self.entry.title,
                 "key": self.entry.options.get("key", ""), "arxiv": self.arxiv or None,
                 "doi": self.doi or None, "changes": [change.as_dict() for change in self.changes],
                 "disagreements": self.disagreements, "notes": self.notes}
@@ -379,7 +391,7 @@ def _print_findings(findings: list[Finding], written: bool) -> None:
     for finding in findings:
         if not (finding.changes or finding.disagreements):
             continue
-        print(f"{finding.entry.where}: {finding.entry.title}")
+        print(f"{where(finding.entry)}: {finding.entry.title}")
         for change in finding.changes:
             sources = ", ".join(label(source) for source in change.sources)
             old = f"{_shorten(change.old)!r} -> " if change.old else "+ "

@@ -86,7 +86,7 @@ class PoliteClient:
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=1, pool_block=True, max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self.session.headers["User-Agent"] = f"papershelf/{__version__} (+https://github.com/papershelf)"
+        self.session.headers["User-Agent"] = f"papershelf/{__version__}"
         self.session.headers.update(headers or {})
 
     def close(self) -> None:

@@ -30,6 +30,8 @@ T = TypeVar("T")
 PUBLISHED_KINDS = frozenset({"conference", "journal", "workshop", "findings"})
 #: venue extras that mean it has not (yet)
 UNPUBLISHED_EXTRAS = frozenset({"Submission", "Rejected", "Withdrawn"})
+#: venue extras worth keeping when a preprint is promoted ("ICLR 2024 Oral")
+SHOWN_EXTRAS = ("Oral", "Spotlight", "Highlight", "Best Paper", "Outstanding Paper")
 #: the option order of a written entry
 OPTION_ORDER = ("key", "authors", "venue", "year", "paper", "pdf", "openreview", "links",
                 "abstract", "added", "tags", "status")
@@ -186,6 +188,7 @@ class Claim:
     year: int | None
     dated: bool
     raw: str
+    extras: tuple[str, ...] = ()
 
 
 def claim_of(record: Record) -> Claim | None:
@@ -197,9 +200,10 @@ def claim_of(record: Record) -> Claim | None:
     venue = parse_venue(record.venue)
     if not is_published(venue) or not venue.name:
         return None
+    extras = tuple(extra for extra in venue.extras if extra in SHOWN_EXTRAS)
     if venue.year:
-        return Claim(record.source, venue.name, venue.kind, venue.year, True, record.venue)
-    return Claim(record.source, venue.name, venue.kind, record.year, record.venue_dated, record.venue)
+        return Claim(record.source, venue.name, venue.kind, venue.year, True, record.venue, extras)
+    return Claim(record.source, venue.name, venue.kind, record.year, record.venue_dated, record.venue, extras)
 
 
 @dataclass(frozen=True)
@@ -224,7 +228,9 @@ def venue_verdict(records: list[Record]) -> Verdict:
         return Verdict(disagreement=f"sources disagree on the venue ({said})")
     year = next(iter(dated), None) or next((claim.year for claim in claims if claim.year), None)
     name = claims[0].name
-    return Verdict(venue=f"{name} {year}" if year else name, year=year,
+    extras = " ".join(dict.fromkeys(extra for claim in claims for extra in claim.extras))
+    venue = " ".join(part for part in (name, str(year) if year else "", extras) if part)
+    return Verdict(venue=venue, year=year,
                    sources=tuple(dict.fromkeys(claim.source for claim in claims)))
 
 
