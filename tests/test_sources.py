@@ -549,3 +549,20 @@ def test_venue_verdicts():
     assert venue_verdict([s2]).venue == "ICLR 2023"
     assert venue_verdict([corr, submitted]).venue == ""
     assert "disagree" in venue_verdict([dblp, Record("crossref", venue="ICLR", year=2025)]).disagreement
+
+
+def test_refresh_needs_a_site_or_pages(stand, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["refresh"]) == 2
+    assert "no papers/ folder here" in capsys.readouterr().err
+    assert stand.seen == []
+
+
+def test_site_pages_leave_out_builds_and_hidden_folders(tmp_path):
+    from papershelf.pagetext import site_pages
+
+    for name in ("a.md", "topic/b.md", "_build/html/c.md", ".cache/d.md", "_drafts/e.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("# x\n", encoding="utf-8")
+    assert [path.relative_to(tmp_path).as_posix() for path in site_pages(tmp_path)] == [
+        "_drafts/e.md", "a.md", "topic/b.md"]

@@ -20,6 +20,7 @@ from mdit_py_plugins.colon_fence import colon_fence_plugin
 from .model import LINK_LABELS, arxiv_id_of, check_url, doi_of, normal_title, parse_extra_links
 
 _OPTION_RE = re.compile(r"^:([\w-]+):(?:[ \t]+(.*?))?[ \t]*$")
+_NOT_PAGES = frozenset({"_build", "node_modules", "__pycache__"})
 _DIRECTIVE_RE = re.compile(r"^\{paper\}\s*(.*)$")
 
 
@@ -181,7 +182,10 @@ def set_options(text: str, entry: EntryText, values: Mapping[str, str],
 def site_pages(site: Path) -> list[Path]:
     """The topic pages of a site: ``papers/**/*.md``, or every page under a folder."""
     folder = site / "papers" if (site / "papers").is_dir() else site
-    return sorted(path for path in folder.rglob("*.md") if path.is_file())
+    return sorted(path for path in folder.rglob("*.md") if path.is_file()
+                  # not the build, the virtualenv, the cache or other hidden folders
+                  and not any(part.startswith(".") or part in _NOT_PAGES
+                              for part in path.relative_to(folder).parts[:-1]))
 
 
 def read_page(path: Path) -> str:

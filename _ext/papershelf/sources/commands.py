@@ -226,7 +226,9 @@ def _first(records: list[Record], attribute: str) -> tuple[object, str] | None:
 
 
 def refresh(args: argparse.Namespace) -> int:
-    site = Path.cwd()
+    site = Path(".")
+    if not args.pages and not (site / "papers").is_dir():
+        return _fail("refresh", "no papers/ folder here: run it in the site's folder, or name the pages", 2)
     pages: list[Path] = []
     for path in args.pages or [site]:
         if path.is_dir():
