@@ -163,6 +163,35 @@ def test_add_keeps_math_ampersands_scripts_and_fences_longer_than_backticks(stan
     assert entry.options["venue"] == "Journal of Unlikely Results 2024"
 
 
+def test_add_finds_where_a_preprint_was_published(stand, site, capsys):
+    (site / "papers" / "llm.md").unlink()
+    page = site / "papers" / "empty.md"
+    assert main(["add", "2310.15213", "2104.08758", "2305.00002", "--to", str(page)]) == 0
+    entries = {entry.options["key"]: entry.options for entry in find_entries(page.read_text(encoding="utf-8"), page)}
+    # Semantic Scholar, DBLP, and OpenReview (through the forum DBLP links to) agree
+    assert (entries["2310.15213"]["venue"], entries["2310.15213"]["year"]) == ("ICLR 2024", "2024")
+    assert [seen.query["id"] for seen in stand.requests("openreview")] == [["AwyxtyMwaG"]]
+    # the published paper's DOI joins the links
+    assert (entries["2104.08758"]["venue"], entries["2104.08758"]["year"]) == ("EMNLP 2021", "2021")
+    assert entries["2104.08758"]["links"] == "DOI <https://doi.org/10.18653/v1/2021.emnlp-main.98>"
+    # where the sources disagree, the entry stays a preprint, and the command says why
+    assert (entries["2305.00002"]["venue"], entries["2305.00002"]["year"]) == ("arXiv 2023", "2023")
+    assert ("A Paper the Sources Disagree About: sources disagree on the venue (Semantic Scholar: "
+            "Neural Information Processing Systems (2023); DBLP: ICML (2023)); the venue stays 'arXiv 2023'"
+            in capsys.readouterr().err)
+    assert len(stand.requests("s2")) == 1 and len(stand.requests("arxiv")) == 1
+
+
+def test_add_changes_nothing_when_a_venue_source_is_down(stand, site, capsys):
+    page = site / "papers" / "empty.md"
+    before = page.read_bytes()
+    stand.fail["s2"] = [503] * 4
+    assert main(["add", "2402.17762", "--to", str(page)]) == 3
+    err = capsys.readouterr().err
+    assert "could not reach Semantic Scholar" in err and "nothing was changed" in err
+    assert page.read_bytes() == before
+
+
 def test_add_under_a_section_changes_nothing_else(stand, site):
     page = site / "papers" / "llm.md"
     before = page.read_text(encoding="utf-8")

@@ -10,11 +10,12 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import STATUSES, normal_title, split_list
+from ..model import STATUSES, doi_of, normal_title, split_list
 from ..pagetext import (EntryText, append_entry, find_duplicate, find_entries, read_page, section_end,
                         set_options, site_entries, site_pages, write_page)
 from . import Record, enabled_sources, label
@@ -122,14 +123,17 @@ def add(args: argparse.Namespace) -> int:
             return _fail("add", f"PAPERSHELF_SOURCES leaves out {needed}, which {paper_id} needs", 2)
     try:
         records = _fetch_for_add(sources, ids)
-    finally:
+    except BaseException:
         sources.close()
+        raise
     if sources.down:
+        sources.close()
         return _report_down("add", sources)
 
     missing = [f"{label(_SOURCE_OF_KIND[paper_id.kind])} has no paper {paper_id.value}"
                for paper_id, record in zip(ids, records) if record is None]
     if missing:
+        sources.close()
         for message in missing:
             print(f"papershelf add: {message}", file=sys.stderr)
         print(f"papershelf add: nothing added; {page} is unchanged", file=sys.stderr)
@@ -137,17 +141,26 @@ def add(args: argparse.Namespace) -> int:
 
     taken_keys = {entry.options.get("key", "") for entry in entries} - {""}
     today = datetime.date.today()
+    drafts = [(record, entry_options(record, taken_keys, tags=tags, status=status, today=today))
+              for record in records if record is not None]
+    try:
+        _complete_preprints(sources, page, drafts)
+    finally:
+        sources.close()
+    if sources.down:
+        return _report_down("add", sources)
+
     new_entries: list[tuple[Record, str]] = []
     added_here: list[EntryText] = []
-    for record in records:
-        assert record is not None
+    for record, options in drafts:
+        doi = next((doi_of(url) for _, value in options for url in re.findall(r"https://doi\.org/\S+?(?=>|$)", value)
+                    if doi_of(url)), "") or ""
         found = find_duplicate(entries + added_here, record.title, arxiv=record.arxiv,
-                               doi="" if not record.doi or is_arxiv_doi(record.doi) else record.doi)
+                               doi="" if not doi or is_arxiv_doi(doi) else doi)
         if found:
             place = "this command" if found[0] in added_here else where(found[0])
             refused.append(f"{place}: already there: {found[0].title} ({found[1]})")
             continue
-        options = entry_options(record, taken_keys, tags=tags, status=status, today=today)
         new_entries.append((record, render_entry(record.title, options)))
         added_here.append(find_entries(new_entries[-1][1], Path("(new)"))[0])
     if refused:
@@ -163,6 +176,44 @@ def add(args: argparse.Namespace) -> int:
         print(f"{shown(page)}:{lines.get(' '.join(record.title.split()), '?')}: added {record.title} "
               f"(from {label(record.source)})")
     return 0
+
+
+def _set_option(options: list[tuple[str, str]], name: str, value: str) -> None:
+    """Set an option of a new entry, in its place in :data:`OPTION_ORDER`."""
+    for position, (other, _) in enumerate(options):
+        if other == name:
+            options[position] = (name, value)
+            return
+    rank = OPTION_ORDER.index(name)
+    position = next((position for position, (other, _) in enumerate(options)
+                     if other in OPTION_ORDER and OPTION_ORDER.index(other) > rank), len(options))
+    options.insert(position, (name, value))
+
+
+def _complete_preprints(sources: Sources, page: Path,
+                        drafts: list[tuple[Record, list[tuple[str, str]]]]) -> None:
+    """Ask where new arXiv papers were published, as ``refresh`` would, and
+    write the venue, its year and a DOI into their options when the sources agree."""
+    findings = []
+    for record, options in drafts:
+        if record.source != "arxiv":
+            continue
+        entry = EntryText(path=page, line=0, title=record.title, options=dict(options))
+        doi = "" if not record.doi or is_arxiv_doi(record.doi) else record.doi
+        findings.append((Finding(entry, arxiv=record.arxiv, doi=doi), options))
+    if not findings:
+        return
+    answers = _fetch_for_refresh(sources, [finding for finding, _ in findings])
+    if sources.down:
+        return
+    for finding, options in findings:
+        _decide(finding, answers.get(id(finding), []))
+        for message in finding.disagreements:
+            print(f"papershelf add: {finding.entry.title}: {message}; the venue stays "
+                  f"{dict(options).get('venue', 'empty')!r}", file=sys.stderr)
+        for change in finding.changes:
+            if change.option in ("venue", "year", "links"):
+                _set_option(options, change.option, change.new)
 
 
 def _fetch_for_add(sources: Sources, ids: list[PaperId]) -> list[Record | None]:
@@ -298,14 +349,15 @@ def _fetch_for_refresh(sources: Sources, findings: list[Finding]) -> dict[int, l
         if wants_venue:
             title = next((record.title for record in records if record.source == "arxiv"),
                          finding.entry.title)
-            records.extend(sources.ask("dblp", dblp_api.search, title) or [])
-            for url in finding.entry.urls():
-                note = openreview_id_of(url)
-                if note:
-                    record = sources.ask("openreview", openreview_api.fetch, note)
-                    if record:
-                        records.append(record)
-                    break
+            dblp = sources.ask("dblp", dblp_api.search, title) or []
+            records.extend(dblp)
+            # the entry's OpenReview forum, else the one DBLP links to
+            links = finding.entry.urls() + [url for record in dblp for url in record.extra.get("ee", "").split()]
+            note = next(filter(None, map(openreview_id_of, links)), None)
+            if note:
+                record = sources.ask("openreview", openreview_api.fetch, note)
+                if record:
+                    records.append(record)
     return answers
 
 

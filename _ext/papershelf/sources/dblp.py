@@ -37,7 +37,8 @@ def to_record(info: dict) -> Record:
         year=int(year) if year.isdigit() else None,
         doi=one_line(str(info.get("doi") or "")),
         venue=", ".join(_texts(info.get("venue"))),
-        extra={"type": one_line(str(info.get("type") or "")), "key": str(info.get("key") or "")},
+        extra={"type": one_line(str(info.get("type") or "")), "key": str(info.get("key") or ""),
+               "ee": " ".join(_texts(info.get("ee")))},
     )
 
 
