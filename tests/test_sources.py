@@ -345,6 +345,14 @@ Get website data.
 ```{{paper}} No Identifier At All
 :venue: ICML 2020
 ```
+
+```{{paper}} Function Vectors in Large Language Models, the Owner's Copy
+:venue: ICLR 2024
+:year: 2023
+:paper: https://arxiv.org/abs/2310.15213
+:authors: Eric Todd
+:abstract: The owner's abstract.
+```
 """
 
 
@@ -360,7 +368,7 @@ def test_refresh_prints_what_it_would_change_and_changes_nothing(stand, site, ca
     assert "authors: + 'Eric Todd, Millicent L. Li," in out and "  [arXiv]" in out
     assert ("sources disagree on the venue (Semantic Scholar: Neural Information Processing Systems "
             "(2023); DBLP: ICML (2023)); nothing changed") in out
-    assert "4 papers with an arXiv id or DOI checked: would change 3, 1 where the sources disagree" in out
+    assert "5 papers with an arXiv id or DOI checked: would change 3, 1 where the sources disagree" in out
 
 
 def test_refresh_write_rewrites_only_those_option_lines(stand, site, capsys, tmp_path):
@@ -393,13 +401,15 @@ def test_refresh_write_rewrites_only_those_option_lines(stand, site, capsys, tmp
     assert after.splitlines()[:8] == REFRESH_PAGE.splitlines()[:3] + [
         ":key: 2310.15213", ":venue: ICLR 2024", ":paper: http://arxiv.org/abs/2310.15213",
         ":openreview: https://openreview.net/forum?id=AwyxtyMwaG", ":tags: task vectors"]
+    # a year the owner wrote against a venue that is not a preprint is the owner's business
+    assert ":venue: ICLR 2024\n:year: 2023\n" in after
     # the owner's words are where they were
     for text in ("The owner's summary, `with code`.", "The owner's notes: $v_t = \\sum_j a_j$.",
                  ":tags: task vectors", ":status: read", "Mine.", "Get website data.", ":tags: data"):
         assert after.count(text) == 1
     data = json.loads(report.read_text(encoding="utf-8"))
     assert first_file(data) == "papers/preprints.md"
-    assert data["written"] is True and data["checked"] == 4 and data["unreachable"] == []
+    assert data["written"] is True and data["checked"] == 5 and data["unreachable"] == []
     first = data["papers"][0]
     assert first["line"] == 3 and first["changes"][0] == {
         "option": "venue", "old": "Arxiv Oct 2023", "new": "ICLR 2024",

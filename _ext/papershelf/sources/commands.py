@@ -26,7 +26,7 @@ from . import openreview as openreview_api
 from . import s2 as s2_api
 from .cache import Cache
 from .ids import PaperId, is_arxiv_doi, openreview_id_of, parse_id
-from .lookup import (OPTION_ORDER, Sources, entry_options, is_published, join_authors, parse_venue,
+from .lookup import (OPTION_ORDER, Sources, entry_options, join_authors, parse_venue,
                      render_entry, site_root, venue_verdict)
 
 UNREACHABLE = 3
@@ -383,8 +383,6 @@ def _decide(finding: Finding, records: list[Record]) -> None:
         elif verdict.venue and verdict.venue != options.get("venue", ""):
             changes.append(Change("venue", options.get("venue", ""), verdict.venue, verdict.sources))
             venue_year = verdict.year
-    else:
-        venue_year = parse_venue(options.get("venue", "")).year
 
     authors = _first(records, "authors") if not options.get("authors") else None
     if authors:
@@ -395,9 +393,9 @@ def _decide(finding: Finding, records: list[Record]) -> None:
 
     year = options.get("year", "").strip()
     if venue_year and year and year != str(venue_year):
-        changes.append(Change("year", year, str(venue_year), changes[0].sources if changes
-                              and changes[0].option == "venue" else ()))
-    elif not year and not venue_year and not (options.get("venue") and parse_venue(options["venue"]).year):
+        # the new venue's year wins over one the old venue implied
+        changes.append(Change("year", year, str(venue_year), changes[0].sources))
+    elif not year and not venue_year and not parse_venue(options.get("venue", "")).year:
         found = _first(records, "year")
         if found:
             changes.append(Change("year", "", str(found[0]), (found[1],)))
