@@ -170,7 +170,10 @@ def add(args: argparse.Namespace) -> int:
 
     for _, entry in new_entries:
         text = append_entry(text, entry, args.section)
-    write_page(page, text)
+    try:
+        write_page(page, text)
+    except OSError as error:
+        return _fail("add", f"{page}: cannot write: {error}", 1)
     lines = {entry.title: entry.line for entry in find_entries(text, page)}
     for record, _ in new_entries:
         print(f"{shown(page)}:{lines.get(' '.join(record.title.split()), '?')}: added {record.title} "
@@ -313,7 +316,11 @@ def refresh(args: argparse.Namespace) -> int:
     changed = [finding for finding in findings if finding.changes]
     written = False
     if args.write and not sources.down:
-        _write(changed)
+        try:
+            _write(changed)
+        except (OSError, UnicodeDecodeError, KeyError) as error:
+            # KeyError: an entry is no longer where it was (the page changed meanwhile)
+            return _fail("refresh", f"cannot write: {error}", 1)
         written = bool(changed)
     if args.report:
         data = {"version": 1, "written": written, "checked": len(findings),
