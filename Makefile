@@ -29,7 +29,7 @@ SEEDS       := tests/data/seeds
 SEED_NOTES  := $(SEEDS)/000_5318163b812544db.txt
 SEED_LIST   := $(SEEDS)/002_693c5a4983cc91e3.txt
 
-.PHONY: help test bench livehtml clean distclean venv import import-seeds linkcheck-clean
+.PHONY: help test bench livehtml clean distclean venv import import-seeds linkcheck-clean add refresh
 
 # Files make must never try to build with the catch-all rule below.
 Makefile requirements.txt requirements-test.txt requirements-dev.txt pyproject.toml: ;
@@ -46,6 +46,9 @@ help: $(DOCS_STAMP)
 	@echo "  import      SOURCE=list.md OUT=papers/name [TITLE=...] [FORCE=1]:"
 	@echo "              turn a Markdown reading list into topic pages"
 	@echo "  import-seeds  import the two seed lists into papers/ again"
+	@echo "  add         ID=2310.15213 TO=papers/topic.md [SECTION=...] [TAGS=...] [STATUS=...]:"
+	@echo "              add papers from their arXiv id, DOI or OpenReview link"
+	@echo "  refresh     [PAGES=...] [WRITE=1]: fill missing data, find published preprints"
 	@echo "  clean       remove $(BUILDDIR)"
 	@echo "  distclean   remove $(BUILDDIR) and $(VENV)"
 	@echo
@@ -87,6 +90,15 @@ import: $(DOCS_STAMP)
 import-seeds: $(DOCS_STAMP)
 	$(MAKE) --no-print-directory import SOURCE=$(SEED_NOTES) OUT=papers/llm-vlm TITLE="LLM and VLM notes" FORCE=1
 	$(MAKE) --no-print-directory import SOURCE=$(SEED_LIST) OUT=papers/reading-list TITLE="Reading list" FORCE=1
+
+add: $(DOCS_STAMP)
+	@test -n "$(ID)" -a -n "$(TO)" || { echo "usage: make add ID=2310.15213 TO=papers/topic.md [SECTION=...] [TAGS=...] [STATUS=...]"; exit 2; }
+	$(BIN)/python -m papershelf add $(ID) --to "$(TO)" $(if $(SECTION),--section "$(SECTION)") \
+		$(if $(TAGS),--tags "$(TAGS)") $(if $(STATUS),--status "$(STATUS)")
+
+refresh: $(DOCS_STAMP)
+	$(BIN)/python -m papershelf refresh $(PAGES) $(if $(WRITE),--write) \
+		--report "$(BUILDDIR)/refresh/report.json"
 
 linkcheck-clean:
 	rm -f "$(BUILDDIR)/linkcheck/papershelf-cache.json"

@@ -90,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("--verbose", action="store_true",
                           help="list routine repairs too (http arXiv links made https, ...)")
     importer.set_defaults(handler=_import)
+
+    from .sources.commands import register as register_sources
+    register_sources(commands)
     return parser
 
 
