@@ -229,7 +229,7 @@ def sanitize_html(fragment: str) -> Sanitized:
     seen: Counter[str] = Counter()
     for tag, attributes, inside_removed in before.elements:
         if tag not in ALLOWED_TAGS:
-            say(f"<{tag}> element")
+            say(f"<{tag}> element" if _TAG_NAME_RE.match(tag) else f"malformed tag <{tag}>")
             continue
         if inside_removed:
             continue  # gone with the element around it
