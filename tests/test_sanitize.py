@@ -202,6 +202,7 @@ def test_payload_inside_harmless_markup(payload):
     ("<img src=\"mailto:a@example.org\">", "mailto: URL in src"),
     ("<!-- a comment -->", "HTML comment"),
     ("<x-widget>x</x-widget>", "<x-widget> element"),
+    ("<a href=\"https://x.example\" target=\"_top\">x</a>", "target attribute on <a>"),
 ])
 def test_removed_names_it_in_words(fragment, words):
     assert words in sanitize_html(fragment).removed
@@ -262,6 +263,7 @@ LINKS = [
     "<a href=\"../other.html#paper-x\">relative</a>",
     "<a href=\"#paper-2310.15213\">fragment</a>",
     "<a href=\"/papers/icl.html\" class=\"reference\">rooted</a>",
+    "<a href=\"https://example.org\" target=\"_blank\">new tab</a>",
 ]
 
 

@@ -66,6 +66,9 @@ ALLOWED_ATTRIBUTES = {
     "col": {"span"}, "colgroup": {"span"},
 }
 
+#: ``<a target="_blank">`` is kept too (only that value; the link gets
+#: ``rel="noopener noreferrer"``).
+
 #: Schemes a link may have (relative URLs and fragments are kept too).
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 #: Schemes an image may load from.
@@ -170,6 +173,7 @@ def _clean(fragment: str) -> str:
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(CONTENT_REMOVED),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        tag_attribute_values={"a": {"target": {"_blank"}}},
         attribute_filter=_attribute_filter,
         url_schemes=set(LINK_SCHEMES),
         link_rel="noopener noreferrer",
