@@ -83,6 +83,8 @@ def assert_round_trip(title: str, authors: list[str], url: str, **extra: str) ->
         written_authors, text
     if url.strip():
         assert unquote(entry.fields["url"]) == unquote(url.strip()), text
+    if plain(extra.get("venue", "ICLR 2024")):
+        assert decode(entry.fields["booktitle"]) == plain(extra.get("venue", "ICLR 2024")), text
     if plain(extra.get("note", "")):
         assert decode(entry.fields["note"]) == plain(extra["note"]), text
     # braces balance in every field, so that LaTeX reads the .bbl as BibTeX did
