@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from papershelf.sanitize import (
-    MATHJAX_SAFE_CONFIG, Sanitized, sanitize_html, unsafe_math, url_scheme,
+    MATHJAX_SAFE_CONFIG, Sanitized, sanitize_html, unsafe_math, url_scheme, with_safe_mathjax,
 )
 
 # In the style of OWASP's XSS filter evasion cheat sheet: each one tries to run
@@ -357,6 +357,21 @@ def test_mathjax_config_loads_the_safe_extension():
     assert protocols == {"http", "https"}
     # Sphinx writes mathjax3_config as JSON into the page
     assert json.loads(json.dumps(MATHJAX_SAFE_CONFIG)) == MATHJAX_SAFE_CONFIG
+
+
+def test_safe_mathjax_merges_into_a_site_config():
+    assert with_safe_mathjax(None) == MATHJAX_SAFE_CONFIG
+    site = {"loader": {"load": ["[tex]/physics"]}, "tex": {"packages": {"[+]": ["physics"]}},
+            "options": {"safeOptions": {"allow": {"styles": "none"}}}}
+    merged = with_safe_mathjax(site)
+    assert merged["loader"]["load"] == ["[tex]/physics", "ui/safe"]
+    assert merged["tex"] == site["tex"]
+    assert merged["options"]["safeOptions"]["allow"] == {
+        "URLs": "safe", "classes": "safe", "cssIDs": "safe", "styles": "none"}
+    assert merged["options"]["safeOptions"]["safeProtocols"]["javascript"] is False
+    # the site's own dict is left as it was, and merging twice changes nothing
+    assert site["loader"]["load"] == ["[tex]/physics"]
+    assert with_safe_mathjax(merged) == merged
 
 
 def test_the_safe_extension_is_in_the_local_mathjax():

@@ -22,6 +22,7 @@ TeX string would need it.
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 from collections import Counter
@@ -31,7 +32,7 @@ from html.parser import HTMLParser
 import nh3
 
 __all__ = ["ALLOWED_ATTRIBUTES", "ALLOWED_TAGS", "MATHJAX_SAFE_CONFIG", "Sanitized",
-           "sanitize_html", "unsafe_math"]
+           "sanitize_html", "unsafe_math", "url_scheme", "with_safe_mathjax"]
 
 
 @dataclass(frozen=True)
@@ -266,6 +267,27 @@ MATHJAX_SAFE_CONFIG: dict = {
         },
     },
 }
+
+def with_safe_mathjax(config: dict | None) -> dict:
+    """A site's ``mathjax3_config`` with :data:`MATHJAX_SAFE_CONFIG` merged in:
+    ``ui/safe`` added to what the loader loads, the safe options set where the
+    site set none (a site may loosen them on purpose).  ``config`` is not
+    changed."""
+    merged = copy.deepcopy(config) if config else {}
+    loader = merged.setdefault("loader", {})
+    load = list(loader.get("load", []))
+    if "ui/safe" not in load:
+        load.append("ui/safe")
+    loader["load"] = load
+    options = merged.setdefault("options", {})
+    safe = options.setdefault("safeOptions", {})
+    for name, value in MATHJAX_SAFE_CONFIG["options"]["safeOptions"].items():
+        if isinstance(value, dict):
+            safe[name] = {**value, **safe.get(name, {})}
+        else:
+            safe.setdefault(name, value)
+    return merged
+
 
 #: TeX commands whose first argument is a URL.
 _LINK_COMMANDS = ("href", "url")
