@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from html.parser import HTMLParser
 
@@ -383,3 +384,140 @@ def test_the_safe_extension_is_in_the_local_mathjax():
         pytest.skip("sphinx-mathjax-offline is not installed")
     assert (source / "ui" / "safe.js").is_file()
     assert (source / "tex-chtml.js").is_file()
+
+
+# -- the safe extension in a real browser ------------------------------------------------
+
+def _chromium() -> str:
+    import os
+    import shutil
+    found = os.environ.get("PAPERSHELF_CHROMIUM") or shutil.which("chromium")
+    if not found:
+        if os.environ.get("CI"):
+            pytest.fail("no Chromium on this CI machine (bash .ci/run installs it)", pytrace=False)
+        pytest.skip("Chromium is needed: apt-get install chromium")
+    return found
+
+
+MATH_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8">
+<script>window.MathJax = CONFIG;</script>
+<script defer src="mathjax/tex-chtml.js"></script>
+</head><body>
+<p>\\(E \\href{javascript:alert(1)}{=} mc^2\\)</p>
+<p>\\(\\href{JaVaScRiPt:alert(2)}{x}\\) \\(\\href{data:text/html,hi}{y}\\)</p>
+<p>\\(\\href{https://example.org/ok}{z}\\)</p>
+</body></html>
+"""
+
+
+@contextlib.contextmanager
+def served_page(folder):
+    """A headless Chromium page on ``folder`` served on 127.0.0.1; every
+    dialog the page opens is recorded in ``page.dialogs`` and nothing leaves
+    127.0.0.1."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    chromium = _chromium()
+    sync_api = pytest.importorskip("playwright.sync_api")
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=folder))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium, headless=True,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                      "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"])
+            try:
+                page = browser.new_page()
+                page.dialogs = []
+                page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message),
+                                                  dialog.dismiss()))
+                page.route("**/*", lambda route: route.continue_()
+                           if route.request.url.startswith("http://127.0.0.1:")
+                           else route.abort())
+                page.base = f"http://127.0.0.1:{server.server_port}/"
+                yield page
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("safe", [True, False])
+def test_mathjax_safe_extension_in_chromium(tmp_path, safe):
+    """MathJax as the site serves it: with the safe configuration no
+    ``javascript:`` or ``data:`` link is made, the https one is; without it,
+    MathJax does make the unsafe links (so the check can fail)."""
+    from papershelf.assets import mathjax_source
+
+    source = mathjax_source()
+    assert source is not None, "sphinx-mathjax-offline is pinned in requirements.txt"
+    (tmp_path / "mathjax").symlink_to(source, target_is_directory=True)
+    config = MATHJAX_SAFE_CONFIG if safe else {}
+    (tmp_path / "index.html").write_text(MATH_PAGE.replace("CONFIG", json.dumps(config)),
+                                         encoding="utf-8")
+    with served_page(tmp_path) as page:
+        page.goto(page.base + "index.html")
+        page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise",
+                               timeout=60_000)
+        page.evaluate("MathJax.startup.promise")
+        assert page.locator("mjx-container").count() == 4
+        hrefs = page.eval_on_selector_all("mjx-container a[href]",
+                                          "links => links.map(a => a.getAttribute('href'))")
+        for link in page.locator("mjx-container a[href^='javascript' i]").all():
+            with page.expect_event("dialog", timeout=30_000):
+                link.click(no_wait_after=True)
+        dialogs = page.dialogs
+    assert "https://example.org/ok" in hrefs
+    unsafe = [href for href in hrefs if url_scheme(href) not in ("http", "https")]
+    if safe:
+        assert unsafe == [] and dialogs == []
+    else:
+        assert len(unsafe) == 3
+        assert dialogs == ["1", "2"]
+
+
+#: Payloads that need no click: what runs on load (the unsanitized page must
+#: open a dialog with each, or the check could not fail).
+ON_LOAD = ["<img src=x onerror=alert('img')>", "<svg/onload=alert('svg')>",
+           "<details open ontoggle=alert('details')>",
+           "<iframe srcdoc=\"<script>parent.alert('srcdoc')</script>\"></iframe>",
+           "<script>alert('script')</script>", "<audio src=x onerror=alert('audio')>",
+           "<input onfocus=alert('focus') autofocus>"]
+
+
+@pytest.mark.parametrize("sanitized", [True, False])
+def test_sanitized_payloads_run_nothing_in_chromium(tmp_path, sanitized):
+    """Every payload of the corpus on one page: sanitized, no dialog opens on
+    load and no link or source has a javascript:, vbscript: or data: URL;
+    unsanitized, the on-load ones do open dialogs."""
+    payloads = ON_LOAD + PAYLOADS  # some payloads leave elements open that swallow the rest
+    body = "\n".join(f"<div class=\"case\">{sanitize_html(p).html if sanitized else p}</div>"
+                     for p in payloads)
+    (tmp_path / "index.html").write_text(
+        f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>{body}</body></html>",
+        encoding="utf-8")
+    with served_page(tmp_path) as page:
+        page.goto(page.base + "index.html")
+        page.wait_for_load_state("load")
+        # focus and toggle events fire in the tasks and frames after load
+        page.evaluate("new Promise(done => requestAnimationFrame(() => "
+                      "requestAnimationFrame(() => setTimeout(done, 0))))")
+        hrefs = page.eval_on_selector_all("a[href], [src]", "nodes => nodes.map("
+                                          "n => n.getAttribute('href') || n.getAttribute('src'))")
+        dialogs = page.dialogs
+    schemes = {url_scheme(href) for href in hrefs}
+    if sanitized:
+        assert dialogs == []
+        assert not schemes & {"javascript", "vbscript", "data"}
+    else:
+        assert {"img", "svg", "details", "script"} <= set(dialogs)
