@@ -521,3 +521,12 @@ def test_sanitized_payloads_run_nothing_in_chromium(tmp_path, sanitized):
         assert not schemes & {"javascript", "vbscript", "data"}
     else:
         assert {"img", "svg", "details", "script"} <= set(dialogs)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="<>/=\"' \t\nabcdeijlmnoprstvxy&#;:0123`!-[]", max_size=80))
+def test_property_arbitrary_markup_never_raises_and_comes_out_safe(fragment):
+    result = sanitize_html(fragment)
+    assert_safe(result.html)
+    assert all(isinstance(words, str) and words for words in result.removed)
+    assert sanitize_html(result.html) == Sanitized(result.html, ())
