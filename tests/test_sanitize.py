@@ -201,6 +201,7 @@ def test_payload_inside_harmless_markup(payload):
     ("<svg><script>alert(1)</script></svg>", "<script> element"),
     ("<div id=\"paper-x\">x</div>", "id attribute on <div>"),
     ("<img src=\"mailto:a@example.org\">", "mailto: URL in src"),
+    ("<a href=\"http://[::1\">x</a>", "unreadable URL in href"),
     ("<!-- a comment -->", "HTML comment"),
     ("<x-widget>x</x-widget>", "<x-widget> element"),
     ("<a href=\"https://x.example\" target=\"_top\">x</a>", "target attribute on <a>"),
