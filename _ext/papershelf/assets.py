@@ -36,7 +36,7 @@ MATHJAX_PACKAGE = "sphinx-mathjax-offline"
 MATHJAX_ENTRY = "mathjax/tex-chtml.js"
 #: What tex-chtml.js loads at run time: the CommonHTML fonts, and the TeX
 #: packages that ``\require`` or the autoloader fetch.
-MATHJAX_PARTS = ("tex-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extensions")
+MATHJAX_PARTS = ("tex-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extensions", "ui/safe.js")
 
 
 def mathjax_source() -> Path | None:

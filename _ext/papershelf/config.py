@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .catalog import author_key
 from .diagnostics import conf_location, warn
+from .sanitize import with_safe_mathjax
 from .venues import normalise_alias_table
 
 if TYPE_CHECKING:
@@ -80,6 +81,9 @@ def check_config(app: Sphinx, config: Config) -> None:
     _, problems = normalise_alias_table(config.papershelf_venue_aliases)
     for problem in problems:
         warn(problem, "config", conf_location(app.confdir, "papershelf_venue_aliases"))
+    if not config.papershelf_trust_html and "mathjax3_config" in config:
+        # \\href{javascript:...} in a note must not become a link
+        config.mathjax3_config = with_safe_mathjax(config.mathjax3_config)
     names = config.papershelf_highlight_authors
     if any(not isinstance(name, str) or not author_key(name) for name in names):
         warn("papershelf_highlight_authors must hold author names (strings); the others are ignored",

@@ -9,12 +9,12 @@ alone, so a no-op rebuild touches nothing.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .bibtex import bibtex_entry as write_bibtex
 from .catalog import Catalog, Paper
 
 if TYPE_CHECKING:
@@ -70,47 +70,23 @@ def to_json(catalog: Catalog, locate: Callable[[str, str], str], page_title: Cal
 
 # -- BibTeX ------------------------------------------------------------------------
 
-_BIB_SPECIAL = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "~": r"\~{}", "^": r"\^{}"}
-_BIB_NEEDS_WORK = re.compile(r"[&%#_~^{}]")
-
-
-def bib_escape(text: str) -> str:
-    if not _BIB_NEEDS_WORK.search(text):
-        return text
-    text = re.sub(r"[&%#_~^]", lambda m: _BIB_SPECIAL[m.group(0)], text)
-    depth, kept = 0, []
-    for char in text:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            if not depth:
-                continue
-            depth -= 1
-        kept.append(char)
-    return "".join(kept) + "}" * depth
-
-
-def bib_key(key: str) -> str:
-    return re.sub(r"[^\w.\-:]", "-", key)
-
-
 def bibtex_entry(paper: Paper) -> str:
-    """``paper``'s BibTeX entry, as papers.bib and the Copy BibTeX button give it."""
+    """``paper``'s BibTeX entry, as papers.bib and the Copy BibTeX button give
+    it; written by :mod:`papershelf.bibtex`, which a strict BibTeX parser
+    reads back as the paper's own words."""
     venue = paper.venue
     kind = venue.kind if venue.name else ""
-    fields: list[tuple[str, str]] = [("title", "{" + bib_escape(paper.title) + "}")]
-    if paper.authors:
-        fields.append(("author", " and ".join(bib_escape(a) for a in paper.authors)))
+    fields: list[tuple[str, str]] = [("title", paper.title)]
     if kind in ("conference", "workshop", "findings"):
         entry_type = "inproceedings"
-        fields.append(("booktitle", bib_escape(venue.label)))
+        fields.append(("booktitle", venue.label))
     elif kind == "journal":
         entry_type = "article"
-        fields.append(("journal", bib_escape(venue.name)))
+        fields.append(("journal", venue.name))
     else:
         entry_type = "misc"
         if venue.name and kind != "preprint":
-            fields.append(("howpublished", bib_escape(venue.raw.strip())))
+            fields.append(("howpublished", venue.raw.strip()))
     if paper.year:
         fields.append(("year", str(paper.year)))
     arxiv = paper.arxiv_id
@@ -123,11 +99,10 @@ def bibtex_entry(paper: Paper) -> str:
     if url:
         fields.append(("url", url))
     if venue.extras:
-        fields.append(("note", bib_escape(", ".join(venue.extras))))
+        fields.append(("note", ", ".join(venue.extras)))
     if paper.abstract:
-        fields.append(("abstract", bib_escape(paper.abstract)))
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    return f"@{entry_type}{{{bib_key(paper.key)},\n{body}\n}}\n"
+        fields.append(("abstract", paper.abstract))
+    return write_bibtex(entry_type, paper.key, fields, paper.authors)
 
 
 class BibTeX:

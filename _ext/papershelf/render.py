@@ -112,7 +112,7 @@ def _link_authors(context: _Context, entry: paper_entry, view: EntryView) -> Non
 
     names = view.authors or tuple((child.astext(), None) for child in line.findall(nodes.inline)
                                   if "ps-author" in child["classes"])
-    line.children = []
+    line.clear()
     for index, (name, target) in enumerate(names):
         if index:
             line += nodes.Text(", ")

@@ -8,19 +8,20 @@ other documents' papers.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import functools
 import re
 from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
-from docutils.parsers.rst import directives
+from docutils.statemachine import StringList
 from sphinx.util.docutils import SphinxDirective
 
 from .. import model
 from ..config import settings
 from ..diagnostics import warn
 from ..model import LINK_LABELS, Entry, Link
+from ..options import read_options
+from ..inert import make_inert
 from ..nodes import badges_node, paper_abstract, paper_entry, paper_notes, paper_title
 from ..venues import Venue, get_parser
 from ..views import entry_badges, entry_data
@@ -35,14 +36,6 @@ OPTION_NAMES = ("key", "authors", "venue", "year", *LINK_LABELS, "links", "tags"
                 "status", "rating", "abstract", "added")
 
 
-class _OptionSpec(dict):
-    """Accepts every option name, so that the directive itself can warn about
-    an unknown one (with a suggestion) instead of the parser dropping it."""
-
-    def __missing__(self, name: str):
-        return directives.unchanged
-
-
 class PaperDirective(SphinxDirective):
     """A paper: title as argument, options, a summary paragraph and notes."""
 
@@ -50,11 +43,15 @@ class PaperDirective(SphinxDirective):
     optional_arguments = 1
     final_argument_whitespace = True
     has_content = True
-    option_spec: ClassVar[dict] = _OptionSpec((name, directives.unchanged) for name in OPTION_NAMES)
+    # No options for MyST to read: one line it cannot read would cost the entry
+    # every option.  The directive reads its option block itself (options.py),
+    # line by line, and says what it did with every line not read as written.
+    option_spec: ClassVar[dict] = {}
 
     def run(self) -> list[nodes.Node]:
         domain: PaperDomain = self.env.domains["paper"]
         docname = self.env.docname
+        self._read_option_block()
 
         title = " ".join(self.arguments[0].split()) if self.arguments else ""
         if not title:
@@ -62,12 +59,10 @@ class PaperDirective(SphinxDirective):
                        "as in ```{paper} Attention Is All You Need", "title")
             title = "Untitled paper"
 
-        for name in sorted(set(self.options) - set(OPTION_NAMES)):
-            close = difflib.get_close_matches(name, OPTION_NAMES, n=1)
-            hint = f"; did you mean :{close[0]}:?" if close else f" (options: {', '.join(OPTION_NAMES)})"
-            self._warn(f"unknown option :{name}:{hint}", "option", name)
-
         body = self.parse_content_to_nodes() if self.content else []
+        if not settings(self.config).trust_html:
+            body = make_inert(body, self.state.document, docname,
+                              range(self.lineno, self.lineno + self.block_text.count("\n") + 1))
         summary: nodes.paragraph | None = None
         if body and isinstance(body[0], nodes.paragraph):
             summary = body.pop(0)
@@ -111,6 +106,32 @@ class PaperDirective(SphinxDirective):
         return [self._render(registered, links, summary, body)]
 
     # -- reading options ----------------------------------------------------
+
+    def _read_option_block(self) -> None:
+        """Options and body from the directive's own source lines."""
+        lines = self._source_lines()
+        block = read_options(lines, self.lineno + 1, OPTION_NAMES)
+        for problem in block.problems:
+            warn(problem.message, "option", (self.env.docname, problem.lineno))
+        self.options = dict(block.options)
+        self._option_lines = block.option_lines
+        source = self.content.source(0) if self.content else self.get_source_info()[0]
+        self.content = StringList(block.body, items=[(source, block.body_lineno - 1 + offset)
+                                                     for offset in range(len(block.body))])
+        # MyST counts a directive's content lines from the directive's own
+        # line; docutils from the top of the file
+        myst = type(self.state).__module__.startswith("myst_parser")
+        self.content_offset = block.body_lineno - (self.lineno + 1 if myst else 1)
+
+    def _source_lines(self) -> list[str]:
+        """The lines between the opening and the closing fence, exactly as
+        written (MyST's own split breaks lines at form feeds and the like)."""
+        lines = self.block_text.split("\n")[1:]
+        while lines and not lines[-1].strip():
+            lines.pop()
+        if lines and re.fullmatch(r"\s*(`{3,}|~{3,}|:{3,})\s*", lines[-1]):
+            lines.pop()
+        return lines
 
     def _links(self) -> list[tuple[str, str, str | None]]:
         """Every link option in display order, as ``(label, written, url)``;
@@ -233,18 +254,8 @@ class PaperDirective(SphinxDirective):
         warn(message, subtype, (self.env.docname, self._option_line(option)))
 
     def _option_line(self, option: str | None) -> int:
-        """The source line of ``:option:``, found in the directive's own text."""
+        """The source line of ``:option:``."""
         return self._option_lines.get(option, self.lineno) if option else self.lineno
-
-    @functools.cached_property
-    def _option_lines(self) -> dict[str, int]:
-        """Each option's line, read once per entry: every link asks for its line."""
-        lines: dict[str, int] = {}
-        for offset, line in enumerate(self.block_text.splitlines()):
-            name = re.match(r"\s*:([^:\s]+):", line)
-            if name:
-                lines.setdefault(name.group(1), self.lineno + offset)
-        return lines
 
 
 @functools.lru_cache(maxsize=256)
