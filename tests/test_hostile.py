@@ -126,3 +126,31 @@ def test_no_script_runs_and_no_script_link_exists_in_chromium(make_apps, tmp_pat
         })""")
         page.wait_for_timeout(300)
         assert page.dialogs == []
+
+
+def test_one_bad_option_line_costs_no_other_option(make_apps, tmp_path):
+    srcdir = copy_root(tmp_path, "basic")
+    (srcdir / "options.md").write_text(
+        "# Options\n\n"
+        "```{paper} Careless options\n"
+        ":venue:ICLR 2024\n"          # no space after the colon
+        ":tags:\tone, two\t\n"        # tabs
+        ":status: 'read\n"            # an unterminated quote
+        ":venue: NeurIPS 2023\n"      # a duplicate
+        ":code: https://github.com/o/r\n"
+        "\n"
+        "A summary.\n\n"
+        ":paper: https://arxiv.org/abs/2310.15213\n"   # in the body
+        "```\n", encoding="utf-8")
+    (srcdir / "index.md").write_text((srcdir / "index.md").read_text(encoding="utf-8")
+                                     .replace("other\n", "other\noptions\n"), encoding="utf-8")
+    app = make_apps("html", srcdir=srcdir, freshenv=True)
+    app.build()
+    html = (Path(app.outdir) / "options.html").read_text(encoding="utf-8")
+    assert 'data-venue="ICLR"' in html and 'data-tags="one|two"' in html
+    assert 'href="https://github.com/o/r"' in html
+    assert "arxiv.org/abs/2310.15213" not in html.split("ps-links", 1)[1].split("</p>", 1)[0]
+    lines = sorted(int(re.search(r"options\.md:(\d+):", line).group(1))
+                   for line in warnings_of(app) if "options.md" in line and "papershelf.option" in line)
+    # every line not read exactly as written is named: 4, 5, 6, 7 and the body's line 12
+    assert set(lines) == {4, 5, 6, 7, 12}, warnings_of(app)
