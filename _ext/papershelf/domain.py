@@ -28,7 +28,7 @@ from .catalog import Catalog
 from .catalog import build as build_catalog
 from .diagnostics import warn
 from .exports import BibTeX, export_stamp
-from .model import Entry, anchor_for
+from .model import Entry, anchor_for, unique_name
 from .nodes import link
 from .views import Spec, Views, digest
 
@@ -125,15 +125,11 @@ class PaperDomain(Domain):
         taken = self._taken.get(entry.docname)
         if taken is None or len(taken) != len(on_page):
             taken = self._taken[entry.docname] = {existing.casefold() for existing in on_page}
-        unique, number = key, 1
-        while unique.casefold() in taken or anchor_for(unique) in reserved_ids:
-            number += 1
-            unique = f"{key}-{number}"
+        unique = unique_name(key, taken, fold=str.casefold, blocked=lambda name: anchor_for(name) in reserved_ids)
         # a suffixed key is no longer the one the owner wrote: the entry is
         # joined to its paper by title or link, like a derived key
         stored = dataclasses.replace(entry, key=unique, explicit_key=entry.explicit_key and unique == key)
         on_page[unique] = stored
-        taken.add(unique.casefold())
         self._forget()
         return stored
 

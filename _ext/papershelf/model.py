@@ -160,12 +160,13 @@ def derive_key(title: str, links: tuple[Link, ...] | list[Link]) -> str:
     return f"paper-{digest}"
 
 
-def unique_name(name: str, taken: set[str], fold: Callable[[str], str] = str) -> str:
-    """``name``, or ``name-2``, ``name-3``... when taken; the result is added
-    to ``taken``.  With ``fold`` (``str.casefold``, say), ``taken`` holds
-    folded names and names that fold alike count as the same."""
+def unique_name(name: str, taken: set[str], fold: Callable[[str], str] = str,
+                blocked: Callable[[str], bool] = lambda name: False) -> str:
+    """``name``, or ``name-2``, ``name-3``... when taken (or ``blocked``); the
+    result is added to ``taken``.  With ``fold`` (``str.casefold``, say),
+    ``taken`` holds folded names and names that fold alike count as the same."""
     unique, number = name, 1
-    while fold(unique) in taken:
+    while fold(unique) in taken or blocked(unique):
         number += 1
         unique = f"{name}-{number}"
     taken.add(fold(unique))
