@@ -82,6 +82,14 @@ def write_pages(out: Path, pages: dict[str, str], source: str) -> list[str]:
     return sorted(removed)
 
 
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def into_site(out: Path) -> str:
     """Add the imported folder to the toctree of ``papers/index.md`` when it is
     under a ``papers/`` folder that has one; else say which line to add."""
@@ -95,7 +103,7 @@ def into_site(out: Path) -> str:
             for token in markdown().parse(text):
                 if token.type == "fence" and token.info.strip() == "{toctree}" and token.map:
                     if line in (entry.strip() for entry in token.content.split("\n")):
-                        return f"{line} is already in the toctree of {index}"
+                        return f"{line} is already in the toctree of {_shown(index)}"
                     closing = token.map[1] - 1
                     # after the last entry, before the closing fence and any blank lines
                     position = closing
@@ -103,10 +111,10 @@ def into_site(out: Path) -> str:
                         position -= 1
                     lines.insert(position, line)
                     index.write_text("\n".join(lines), encoding="utf-8", newline="\n")
-                    return f"added {line} to the toctree of {index}"
-            return f"{index} has no toctree: add one that lists {line}"
+                    return f"added {line} to the toctree of {_shown(index)}"
+            return f"{_shown(index)} has no toctree: add one that lists {line}"
     root = next((parent for parent in folder.parents if (parent / "conf.py").is_file()), None)
     if root is None:
-        return f"to publish these pages, list {folder}/index in a toctree of your site"
-    return (f"to publish these pages, add this line to the toctree of {root / 'index.md'} "
+        return f"to publish these pages, list {_shown(folder)}/index in a toctree of your site"
+    return (f"to publish these pages, add this line to the toctree of {_shown(root / 'index.md')} "
             f"(or of another page): {folder.relative_to(root).as_posix()}/index")
