@@ -50,8 +50,8 @@ def _initials(text: str) -> str:
 def _is_acronym_of(inner: str, after: str) -> bool:
     """``DPO`` for ``Direct Preference Optimization``: the letters of the
     marker, in order, are initials of the words that follow it."""
-    letters = [char.upper() for char in inner if char.isalpha()]
-    if len(letters) < 2 or not any(char.isupper() for char in inner):
+    letters = [char for char in inner if char.isupper()]     # LoRA: L, R, A
+    if len(letters) < 2:
         return False
     initials = iter(_initials(after)[: len(letters) * 3])
     return all(any(letter == initial for initial in initials) for letter in letters)
@@ -70,7 +70,8 @@ def marker_is_tag(opening: str, inner: str, after: str) -> bool:
       characters): ``[Survey]``, ``(Dataset)``, ``[LLM, Agents]``.
     """
     title = after.strip().strip("*_").strip()
-    if not title or not inner.strip():
+    if not title or not inner.strip() or title.startswith(("(", "（", "[")):
+        # nothing but a venue or a link after it: the marker is the title
         return False
     if opening in "[(" and after[:1].isalnum():
         return False
@@ -144,6 +145,12 @@ def bracket_is_venue(text: str) -> bool:
 
 # -- one entry ---------------------------------------------------------------------
 
+_VENUE_BRACKET_RE = re.compile(r"[(（]([^()（）]{1,40})[)）]")
+# "[Title](https://...) rest": a title that is a link to the paper
+_LINK_TITLE_RE = re.compile(r"^\[([^\[\]]+)\]\(\s*(https?://[^()\s]+|[a-z0-9.\-]+\.[a-z]{2,}/[^()\s]*)\s*\)",
+                            re.IGNORECASE)
+
+
 class HeadReader:
     """Reads the head of an entry (its first line) into an :class:`Entry`."""
 
@@ -158,8 +165,12 @@ class HeadReader:
         for marker in moved:
             self.result.problem(line, "tagged", f"marker {marker} moved from the title to the tags: "
                                                 f"{', '.join(split_tags(marker[1:-1]))}")
-        bold = _BOLD_RE.match(head)
-        if bold:
+        bold = _BOLD_RE.match(head) or _LINK_TITLE_RE.match(head)
+        if bold and bold.re is _LINK_TITLE_RE:
+            entry.title = " ".join(bold.group(1).replace("**", "").split())
+            self.take_links(f"[paper]({bold.group(2)})", entry, line, single=True)
+            rest = head[bold.end():]
+        elif bold:
             inside, rest = bold.group(1), head[bold.end():]
             inside = self.take_links(inside, entry, line, single=True)
             entry.title = " ".join(inside.split()).strip()
@@ -182,6 +193,10 @@ class HeadReader:
             if position > 0 and links_removed.endswith(tuple(_CLOSE_PARENS)) and \
                     looks_like_venue(links_removed[position + 1:-1]):
                 return links_removed[:position].strip(), links_removed[position:]
+        # "Title (ICLR 2024) notes": the first bracket that holds a venue ends the title
+        for match in _VENUE_BRACKET_RE.finditer(head):
+            if match.start() > 0 and looks_like_venue(match.group(1).strip()):
+                return head[:match.start()].strip(), head[match.start():]
         return links_removed, head[len(links_removed):]
 
     def take_links(self, text: str, entry: Entry, line: int, single: bool) -> str:
@@ -280,6 +295,9 @@ def head_is_entry(head: str, plain: bool = True) -> bool:
         return True
     if not plain:
         return False
+    link = _LINK_TITLE_RE.match(text)
+    if link and len(link.group(1).split()) >= 3:
+        return True
     first_line = text.split("\n", 1)[0]
     title, comma, tail = _DOUBLE_LINK_RE.sub("", first_line).strip().rpartition(",")
     return bool(comma and title.strip() and looks_like_venue(tail.strip()))

@@ -89,7 +89,10 @@ def render_entry(entry: Entry) -> str:
     if body:
         text += "\n\n" + "\n\n".join(body)
     title = _one_line(entry.title)
-    fence = "`" * max(3, _longest_run(text + title, "`") + 1)
+    # CommonMark allows no backtick in a backtick fence's info string, so a
+    # title with one is fenced with tildes
+    mark = "~" if "`" in title else "`"
+    fence = mark * max(3, _longest_run(text + title, mark) + 1)
     return f"{fence}{{paper}} {title}\n{text}\n{fence}\n"
 
 
