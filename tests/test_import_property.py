@@ -219,3 +219,22 @@ def test_any_text_imports_without_error_and_stays_inert(text):
     for page in render_pages(reading_list).values():
         for _, content in paper_blocks(page):
             assert_inert(options_and_body(content)[1])
+
+
+MARKDOWN_PIECES = [*"#*-+1.)>|[]()【】（）`~{}<>:%!_ \n\n\nabcXY🚀，,/\\$=", "**", "1. ", "- ", "## ", "   ", "```",
+                   "<script>", "{include}", "| --- |", "https://arxiv.org/abs/2401.00001", "(ICLR 2024)",
+                   ", CVPR2023", "<table><tr><td><b>T</b></td></tr></table>", "[x](../a)", "![i](b.png)", "(t)=",
+                   ":::", "【🚀RL】"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(MARKDOWN_PIECES), max_size=80).map("".join))
+def test_markdown_fragments_import_and_stay_inert(text):
+    """Fragments of the syntax lists and MyST use, in any order: the same
+    promises as for any text, on the inputs most likely to break them."""
+    reading_list = parse(text, "Fragments")
+    skipped = sum(1 for problem in reading_list.problems if problem.kind == "skipped")
+    assert reading_list.entries_seen == sum(1 for _ in reading_list.entries()) + skipped
+    for page in render_pages(reading_list).values():
+        for _, content in paper_blocks(page):
+            assert_inert(options_and_body(content)[1])

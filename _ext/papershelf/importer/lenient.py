@@ -24,7 +24,7 @@ _INSIGHT_RE = re.compile(r"【[^】]{1,20}】")
 SUMMARY_LIMIT = 150
 
 # "1.**Title**": a number, no space, then what starts a title
-NUMBER_NO_SPACE_RE = re.compile(r"^(\s{0,3})(\d{1,9}[.)])(?=\*\*|__|【|\[|（)")
+NUMBER_NO_SPACE_RE = re.compile(r"^(\s{0,3})(\d{1,9}[.)])(?=\*\*|__|【|\[|（|\([^()]{1,40}\)\s*\*\*)")
 
 # -- title markers ----------------------------------------------------------------
 
@@ -61,11 +61,11 @@ def marker_is_tag(opening: str, inner: str, after: str) -> bool:
     """Whether a bracketed marker at the start of a title is the owner's
     category (a tag) or part of the title.  The rule (see the README):
 
-    - nothing after it, or a letter right after an ASCII bracket
-      (``(Un)supervised``): part of the title;
+    - nothing but a venue or a link after it, or a letter right after an
+      ASCII bracket (``(Un)supervised``): part of the title;
+    - 【lenticular brackets】, or any marker holding an emoji: a tag;
     - the title's own acronym (``(DPO) Direct Preference Optimization``) or a
       conventional prefix (``[Re]``, ``[WIP]``): part of the title;
-    - 【lenticular brackets】, or any marker holding an emoji: a tag;
     - else a tag when each of its parts is short (at most four words and 32
       characters): ``[Survey]``, ``(Dataset)``, ``[LLM, Agents]``.
     """
@@ -75,10 +75,10 @@ def marker_is_tag(opening: str, inner: str, after: str) -> bool:
         return False
     if opening in "[(" and after[:1].isalnum():
         return False
-    if inner.strip().casefold() in TITLE_PREFIXES or _is_acronym_of(inner, title):
-        return False
     if opening == "【" or _has_emoji(inner):
         return True
+    if inner.strip().casefold() in TITLE_PREFIXES or _is_acronym_of(inner, title):
+        return False
     parts = [part for part in TAG_SEPARATORS_RE.split(inner.strip()) if part]
     return bool(parts) and all(len(part) <= _MARKER_MAX_CHARS and len(part.split()) <= _MARKER_MAX_WORDS
                                for part in parts)

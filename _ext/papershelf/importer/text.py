@@ -26,14 +26,17 @@ def markdown() -> MarkdownIt:
 
 # -- inert text ----------------------------------------------------------------
 
-_ROLE_RE = re.compile(r"\{([\w:.+\-]+)\}(?=`)")
-_TAG_RE = re.compile(r"<(?!(?:https?://|mailto:)[^<>\s]*>)(?=[A-Za-z/!?])")
+# an even number of backslashes (none, usually) before: the character is not escaped yet
+_UNESCAPED = r"(?<!\\)((?:\\\\)*)"
+_ROLE_RE = re.compile(_UNESCAPED + r"\{([\w:.+\-]+)\}(?=`)")
+_TAG_RE = re.compile(_UNESCAPED + r"<(?!(?:https?://|mailto:)[^<>\s]*>)(?=[A-Za-z/!?])")
 _LINK_RE = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?"
                       r"(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
-_DEFINITION_RE = re.compile(r"^(\s{0,3})\[([^\]]+)\]:\s*<?(\S*?)>?(\s.*)?$")
-_CODE_SPAN_RE = re.compile(r"(`+)(?:.+?)(?<!`)\1(?!`)", re.DOTALL)
+_DEFINITION_RE = re.compile(r"^((?:\s*(?:[-*+]|\d{1,9}[.)]|>)\s+)*\s*)\[([^\]]+)\]:\s*<?(\S*?)>?(\s.*)?$")
+_CODE_SPAN_RE = re.compile(r"(?<![`\\])(`+)(?!`)(?:.+?)(?<!`)\1(?!`)", re.DOTALL)
 # lines MyST reads as something else than text: comments, targets, block breaks, colon fences
-_LINE_START_RE = re.compile(r"^(\s{0,3})(%|\(.*\)=\s*$|\+\+\+|:::)")
+# (after any list or quote markers that open the line)
+_LINE_START_RE = re.compile(r"^((?:\s*(?:[-*+]|\d{1,9}[.)]|>)(?:\s+|$))*\s*)(%|\(.*\)=\s*$|\+\+\+|:::)")
 
 
 def _web_target(target: str) -> bool:
@@ -60,7 +63,7 @@ def _inert_inline(text: str, found: set[str]) -> str:
     # a role is {name} right before a backtick, whatever follows
     if _ROLE_RE.search(text):
         found.add("{role} syntax")
-        text = _ROLE_RE.sub(r"\\{\1}", text)
+        text = _ROLE_RE.sub(r"\1\\{\2}", text)
     parts = []
     position = 0
     for span in _CODE_SPAN_RE.finditer(text):
@@ -76,7 +79,7 @@ def _inert_inline(text: str, found: set[str]) -> str:
         changed = _LINK_RE.sub(link, part)
         if _TAG_RE.search(changed):
             found.add("raw HTML")
-            changed = _TAG_RE.sub(r"\\<", changed)
+            changed = _TAG_RE.sub(r"\1\\<", changed)
         out.append(changed)
     return "".join(out)
 
