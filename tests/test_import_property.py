@@ -99,7 +99,7 @@ def blocks(draw, start: int) -> Generated:
     """One block of entries in one of the shapes real lists use."""
     shape = draw(st.sampled_from(["numbered", "numbered-nospace", "bold-lines", "bold-bullets", "nested",
                                   "quoted", "dash-numbered", "table", "html-table", "bullet-after-bold",
-                                  "empty-item"]))
+                                  "empty-item", "under-category"]))
     out = Generated()
     count = draw(st.integers(min_value=1, max_value=3))
     number = start
@@ -148,6 +148,10 @@ def blocks(draw, start: int) -> Generated:
             out.lines.extend([head, f"- {plain_head}", "- a note of the bullet entry", ""])
             out.papers.append(paper)
             paper = plain
+        elif shape == "under-category":
+            if position == 0:
+                out.lines.append("- Category words")
+            out.lines.append(f"  - {head}")
         elif shape == "empty-item":
             out.lines.extend([f"{position + 1}. {head}", f"{position + 2}."])
             out.empty += 1

@@ -115,6 +115,14 @@ SHAPES = {
         - ReAct: Synergizing Reasoning and Acting in Language Models, ICLR2023
         - a note of ReAct
     """, ["Alpha Paper", "ReAct: Synergizing Reasoning and Acting in Language Models"], [(3, "lenient")]),
+    "bold entries under a category bullet": ("""
+        ## Topic
+        - Vision encoders
+          - **Alpha Paper** (ICLR 2024)
+          - **Beta Paper**
+        - Notes without entries
+          1. a step
+    """, ["Alpha Paper", "Beta Paper"], [(2, "lenient")]),
     "headings and entries inside code are code": ("""
         # Group
         ## Topic

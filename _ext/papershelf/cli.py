@@ -15,7 +15,6 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from . import __version__
 from .importer import add_arguments as add_import_arguments

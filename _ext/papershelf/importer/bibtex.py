@@ -183,9 +183,11 @@ class BibtexReader:
                 continue
             if note:
                 self.result.problem(line, "repaired", f"{block.key}: {note}")
-            if url in seen:
+            # the same paper twice (an eprint and a url to its arXiv page) is one link
+            same = model.arxiv_id_of(url) or url
+            if same in seen:
                 continue
-            seen.add(url)
+            seen.add(same)
             used = {kind for kind, _ in entry.links}
             if label == "paper" and "paper" in used:
                 label = "doi" if name == "doi" else "link" if model.doi_of(url) is None else "doi"

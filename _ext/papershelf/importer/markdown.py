@@ -214,6 +214,16 @@ class MarkdownReader:
                     units.extend(self.entry_units(head, continuation, line, blocks))
                     units.extend(nested)
                     continue
+            # an item that is no entry may hold entries: "- Category" over bold-title items
+            nested = [unit for child in children[1:] for unit in
+                      (self.list_units(child, quote, top=False) if child.type in _LISTS else self.units(child, quote))]
+            if any(unit.kind != "text" for unit in nested):
+                flush()
+                self.result.problem(line, "lenient", "entries nested under an item that is not an entry "
+                                                     "read as entries")
+                units.append(Unit("text", line, text=self.source(first, quote) if first.map else ""))
+                units.extend(nested)
+                continue
             pending.append(item)
         flush()
         return units
