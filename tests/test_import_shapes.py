@@ -351,3 +351,62 @@ def test_the_seeds_stay_inert_and_whole():
         assert len(blocks) == count
         for _, content in blocks:
             assert_inert(options_and_body(content)[1])
+
+
+# -- a list in the style of an awesome list, none of whose lines the seeds have --------
+
+AWESOME = """
+# Awesome Reasoning
+
+A curated list. ![badge](https://img.shields.io/badge/x) <img src="logo.png">
+
+## Contents
+- [Papers](#papers)
+- [Datasets](#datasets)
+
+## Papers
+
+### 2025.05
+
+- 【🚀RL】**DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning** [[paper]](https://arxiv.org/abs/2501.12948) [[code]](https://github.com/deepseek-ai/DeepSeek-R1)
+- 【🔧SFT+🚀RL】 [Kimi k1.5: Scaling Reinforcement Learning with LLMs](https://arxiv.org/abs/2501.12599)
+- **[Survey]** A Survey on Large Reasoning Models. *arXiv 2025*. [[pdf]](https://arxiv.org/pdf/2502.00001)
+- **【Latent CoT】Training Large Language Models to Reason in a Continuous Latent Space** (ICLR 2025 Rejected)
+1.**s1: Simple test-time scaling** (Arxiv Jan 2025)
+
+### Older
+
+| Date | Title | Paper | Code |
+|------|-------|-------|------|
+| 2024.10 | Let's Verify Step by Step | [arXiv](https://arxiv.org/abs/2305.20050) | [GitHub](https://github.com/openai/prm800k) |
+| 2024.09 | **Math-Shepherd**: Verify and Reinforce LLMs Step-by-step | [arXiv](https://arxiv.org/abs/2312.08935) | - |
+
+## Datasets
+
+* (Dataset) **GSM8K: Training Verifiers to Solve Math Word Problems** [paper](https://arxiv.org/abs/2110.14168)
+* **MATH**: Measuring Mathematical Problem Solving With the MATH Dataset, NeurIPS 2021
+"""
+
+
+def test_an_awesome_list_arrives_whole():
+    reading_list = parse(AWESOME, "Unseen")
+    entries = list(reading_list.entries())
+    assert [(e.title, e.tags, e.venue) for e in entries] == [
+        ("DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning", ["🚀RL"], ""),
+        ("Kimi k1.5: Scaling Reinforcement Learning with LLMs", ["🔧SFT", "🚀RL"], ""),
+        ("A Survey on Large Reasoning Models", ["Survey"], "arXiv 2025"),
+        ("Training Large Language Models to Reason in a Continuous Latent Space", ["Latent CoT"],
+         "ICLR 2025 Rejected"),
+        ("s1: Simple test-time scaling", [], "Arxiv Jan 2025"),
+        ("Let's Verify Step by Step", [], ""),
+        ("Math-Shepherd: Verify and Reinforce LLMs Step-by-step", [], ""),
+        ("GSM8K: Training Verifiers to Solve Math Word Problems", ["Dataset"], ""),
+        ("MATH: Measuring Mathematical Problem Solving With the MATH Dataset", [], "NeurIPS 2021"),
+    ]
+    assert entries[1].links == [("paper", "https://arxiv.org/abs/2501.12599")]
+    assert entries[2].links == [("pdf", "https://arxiv.org/pdf/2502.00001")]
+    assert entries[5].links == [("paper", "https://arxiv.org/abs/2305.20050"), ("code", "https://github.com/openai/prm800k")]
+    conserved(reading_list)
+    # the survey's link stays its own, not the entry's above it
+    assert entries[0].links == [("paper", "https://arxiv.org/abs/2501.12948"),
+                                ("code", "https://github.com/deepseek-ai/DeepSeek-R1")]

@@ -70,7 +70,8 @@ def marker_is_tag(opening: str, inner: str, after: str) -> bool:
       characters): ``[Survey]``, ``(Dataset)``, ``[LLM, Agents]``.
     """
     title = after.strip().strip("*_").strip()
-    if not title or not inner.strip() or title.startswith(("(", "（", "[")):
+    if not title or not inner.strip() or title.startswith(("(", "（", "[[")) or (
+            title.startswith("[") and not _LINK_TITLE_RE.match(title)):
         # nothing but a venue or a link after it: the marker is the title
         return False
     if opening in "[(" and after[:1].isalnum():
@@ -145,6 +146,9 @@ def bracket_is_venue(text: str) -> bool:
 
 # -- one entry ---------------------------------------------------------------------
 
+_COMMA_VENUE_RE = re.compile(r"^\s*,\s*([^,()（）\[\]]+?)\s*(?=$|[,(（\[])")
+_SUBTITLE_RE = re.compile(r"^\s*:\s*([^()（）\[\]]+?)\s*(?=$|[(（\[])")
+_ITALIC_VENUE_RE = re.compile(r"^(.+?)\.\s+[*_]([^*_]{2,60})[*_]\.?")
 _VENUE_BRACKET_RE = re.compile(r"[(（]([^()（）]{1,40})[)）]")
 # "[Title](https://...) rest": a title that is a link to the paper
 _LINK_TITLE_RE = re.compile(r"^\[([^\[\]]+)\]\(\s*(https?://[^()\s]+|[a-z0-9.\-]+\.[a-z]{2,}/[^()\s]*)\s*\)",
@@ -174,11 +178,31 @@ class HeadReader:
             inside, rest = bold.group(1), head[bold.end():]
             inside = self.take_links(inside, entry, line, single=True)
             entry.title = " ".join(inside.split()).strip()
+            entry.title, rest = self.subtitle(entry.title, rest, line)
         else:
             entry.title, rest = self.plain_title(head)
         rest = self.take_links(rest, entry, line, single=True)
         rest, entry.venue = self.take_venue(rest, line)
         return entry, rest
+
+    def subtitle(self, title: str, rest: str, line: int) -> tuple[str, str]:
+        """``**Math-Shepherd**: Verify and Reinforce LLMs`` -- a bold name and
+        a subtitle in title case after a colon are one title."""
+        match = _SUBTITLE_RE.match(rest)
+        if not match:
+            return title, rest
+        text, after = match.group(1).strip(), rest[match.end():]
+        before, comma, tail = text.rpartition(",")
+        venue = ""
+        if comma and looks_like_venue(tail.strip()):
+            text, venue = before.strip(), tail.strip()
+        text = text.rstrip(" .")
+        words = [word for word in text.split() if len(word) > 3]
+        if not words or sum(word[0].isupper() for word in words) < 0.6 * len(words) or \
+                any("\u3000" <= char <= "\u9fff" for char in text):
+            return title, rest
+        self.result.problem(line, "lenient", f"{title!r} and the words after its colon read as one title")
+        return f"{title}: {text}", (f"({venue}) " if venue else "") + after
 
     @staticmethod
     def plain_title(head: str) -> tuple[str, str]:
@@ -193,6 +217,10 @@ class HeadReader:
             if position > 0 and links_removed.endswith(tuple(_CLOSE_PARENS)) and \
                     looks_like_venue(links_removed[position + 1:-1]):
                 return links_removed[:position].strip(), links_removed[position:]
+        # "Title. *arXiv 2025*. notes": a title ends before an emphasised venue
+        italic = _ITALIC_VENUE_RE.match(head)
+        if italic and bracket_is_venue(italic.group(2)):
+            return italic.group(1).strip(), f"({italic.group(2).strip()}) " + head[italic.end():]
         # "Title (ICLR 2024) notes": the first bracket that holds a venue ends the title
         for match in _VENUE_BRACKET_RE.finditer(head):
             if match.start() > 0 and looks_like_venue(match.group(1).strip()):
@@ -222,6 +250,10 @@ class HeadReader:
         return _LINK_RE.sub(take, text) if single else text
 
     def take_venue(self, rest: str, line: int) -> tuple[str, str]:
+        comma = _COMMA_VENUE_RE.match(rest)
+        if comma and looks_like_venue(comma.group(1)):
+            # "**Title**, NeurIPS 2021"
+            return rest[comma.end():], comma.group(1)
         stripped = rest.lstrip()
         if not stripped or stripped[0] not in _OPEN_PARENS:
             return rest, ""
@@ -290,11 +322,14 @@ def head_is_entry(head: str, plain: bool = True) -> bool:
     """Whether a bullet or a paragraph starts an entry of its own: a bold
     title (after any markers), or (``plain``) ``Title, VENUE`` with a venue
     that is known."""
-    text, _, _ = take_markers(head)
+    text, _, moved = take_markers(head)
     if text.startswith("**") and _BOLD_RE.match(text):
         return True
     if not plain:
         return False
+    if moved and text.strip():
+        # an item that starts with its owner's category marker
+        return True
     link = _LINK_TITLE_RE.match(text)
     if link and len(link.group(1).split()) >= 3:
         return True
