@@ -410,3 +410,49 @@ def test_an_awesome_list_arrives_whole():
     # the survey's link stays its own, not the entry's above it
     assert entries[0].links == [("paper", "https://arxiv.org/abs/2501.12948"),
                                 ("code", "https://github.com/deepseek-ai/DeepSeek-R1")]
+
+
+# -- a later, longer list in the style of the first seed, with markers ----------------
+
+LATER = """
+# LLM
+
+## Reasoning
+
+### 2025
+
+1. 【🚀RL】**Title One** (Arxiv 2025.02) [[paper]](https://arxiv.org/html/2502.01234v1?utm_source=x) 总结一句。
+2. **【🔧SFT】Title Two** （ICLR 2025）notes here
+3. 【**综述**】**Title Three** (Arxiv Mar 2025) [[paper]](arxiv.org/abs/2503.00001)
+   - 【insight】 一个想法
+4. **Title Four** （没有特别的技巧）只是用了更多数据。
+   1. **Nested Five** (ICML 2024)
+6. **Title Six with $\\mathcal{O}(n)$ math** (NeurIPS 2024) 讨论 $a_{1}$。
+7. 【RL】【Agent】**Title Seven**
+8. **Title Eight** [[paper]](https://openreview.net/forum?id=abc123&referrer=%5Bthe%20profile%5D) [[code]](https://github.com/x/y?tab=readme-ov-file)
+9. Title Nine: Plain words without venue
+10. **Title Ten**(CVPR 2024)
+"""
+
+
+def test_a_later_list_in_the_seeds_style_arrives_whole():
+    reading_list = parse(LATER, "Later")
+    entries = list(reading_list.entries())
+    assert [(e.title, e.tags, e.venue) for e in entries] == [
+        ("Title One", ["🚀RL"], "Arxiv 2025.02"),
+        ("Title Two", ["🔧SFT"], "ICLR 2025"),
+        ("Title Three", ["综述"], "Arxiv Mar 2025"),
+        ("Title Four", [], ""),
+        ("Nested Five", [], "ICML 2024"),
+        ("Title Six with $\\mathcal{O}(n)$ math", [], "NeurIPS 2024"),
+        ("Title Seven", ["RL", "Agent"], ""),
+        ("Title Eight", [], ""),
+        ("Title Nine: Plain words without venue", [], ""),
+        ("Title Ten", [], "CVPR 2024"),
+    ]
+    conserved(reading_list)
+    # an insight remark under an entry stays a note of that entry
+    assert (entries[2].summary, entries[2].notes) == ("", ["- 【insight】 一个想法"])
+    assert (entries[3].summary, entries[5].summary) == ("（没有特别的技巧）只是用了更多数据。", "讨论 $a_{1}$。")
+    assert entries[0].links == [("paper", "https://arxiv.org/abs/2502.01234v1")]
+    assert entries[2].links == [("paper", "https://arxiv.org/abs/2503.00001")]

@@ -289,7 +289,7 @@ def compose_notes(entry: Entry, text: str, blocks: list[str]) -> None:
         first_lines = blocks[0].split("\n")
         bullet = re.match(r"^[*+\-]\s+(.*)$", first_lines[0])
         continued = len(first_lines) > 1 and first_lines[1][:1].isspace() and first_lines[1].strip()
-        if bullet and not continued:
+        if bullet and not continued and not _INSIGHT_RE.match(bullet.group(1)):
             text = bullet.group(1).strip()
             remaining = "\n".join(first_lines[1:]).strip("\n")
             blocks = ([remaining] if remaining.strip() else []) + blocks[1:]
@@ -318,17 +318,18 @@ def _sentence_end(text: str) -> int | None:
     return None
 
 
-def head_is_entry(head: str, plain: bool = True) -> bool:
+def head_is_entry(head: str, plain: bool = True, marked: bool = False) -> bool:
     """Whether a bullet or a paragraph starts an entry of its own: a bold
     title (after any markers), or (``plain``) ``Title, VENUE`` with a venue
-    that is known."""
+    that is known, a title that is a link, or (``marked``) an item that
+    starts with a category marker and holds a link or a venue."""
     text, _, moved = take_markers(head)
     if text.startswith("**") and _BOLD_RE.match(text):
         return True
     if not plain:
         return False
-    if moved and text.strip():
-        # an item that starts with its owner's category marker
+    if marked and moved and (_DOUBLE_LINK_RE.search(text) or _LINK_RE.search(text)
+                             or _ITALIC_VENUE_RE.match(text) or _VENUE_BRACKET_RE.search(text)):
         return True
     link = _LINK_TITLE_RE.match(text)
     if link and len(link.group(1).split()) >= 3:

@@ -204,7 +204,8 @@ class MarkdownReader:
             if first.type == "paragraph":
                 content = first.children[0].content
                 head, _, continuation = content.partition("\n")
-                bold_or_venue = head_is_entry(head)
+                # a marked item is an entry only where notes are not expected
+                bold_or_venue = head_is_entry(head, marked=top)
                 if (ordered and top) or bold_or_venue:
                     flush()
                     if not (ordered and top) and not head_is_entry(head, plain=False):
