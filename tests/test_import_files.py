@@ -169,7 +169,7 @@ BIB = r"""
 
 @inproceedings{vaswani2017attention,
   title     = {Attention Is {All} You Need},
-  author    = {Vaswani, Ashish and Shazeer, Noam and Smith, Jr., Ann and M{\"u}ller, Ralf},
+  author    = {Vaswani, Ashish and Shazeer, Noam and Smith, Jr., Ann and M{\"u}ller, Ralf and others},
   booktitle = nips,
   year      = {2017},
   eprint    = {1706.03762},
@@ -271,12 +271,13 @@ def test_a_hostile_list_builds_into_text(make_app, tmp_path):
     for name in ("conf.py",):
         (srcdir / name).write_text((ROOTS / "test-basic" / name).read_text(encoding="utf-8"), encoding="utf-8")
     write(srcdir / "index.md", "# Site\n\n```{toctree}\npapers/index\n```\n")
-    write(srcdir / "papers" / "index.md", "# Papers\n\n```{toctree}\n:maxdepth: 2\n\n```\n")
+    index = write(srcdir / "papers" / "index.md", "# Papers\n\n```{toctree}\n:maxdepth: 2\n```\n")
     secret = "CANARY-" + "7f3a9c"
     write(srcdir / "secret.txt", secret + "\n")
     source = write(tmp_path / "hostile.md", HOSTILE)
     result = run(str(source), "--out", "papers/hostile", cwd=srcdir)
     assert result.returncode == 0, result.stderr
+    assert index.read_text(encoding="utf-8") == "# Papers\n\n```{toctree}\n:maxdepth: 2\n\nhostile/index\n```\n"
     app = make_app("html", srcdir=srcdir, builddir=tmp_path / "build", freshenv=True)
     app.build()
     assert [w for w in warnings_of(app) if "toctree" in w] == []

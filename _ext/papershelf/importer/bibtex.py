@@ -134,7 +134,9 @@ class BibtexReader:
         entry = Entry(line=line, title=title)
         authors = block.fields_dict.get("author") or block.fields_dict.get("editor")
         if authors is not None and isinstance(authors.value, list):
-            entry.authors = [name for name in (_name(parts) for parts in authors.value) if name]
+            # "and others" is BibTeX's "et al.", not an author
+            entry.authors = [name for name in (_name(parts) for parts in authors.value)
+                             if name and name.casefold() != "others"]
         entry.venue = self.field(block, "booktitle", "journal", "journaltitle", "eventtitle", "school",
                                  "institution", "publisher")
         year = _YEAR_RE.search(self.field(block, "year", "date"))

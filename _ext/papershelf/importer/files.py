@@ -109,6 +109,10 @@ def into_site(out: Path) -> str:
                     position = closing
                     while position > token.map[0] + 1 and not lines[position - 1].strip():
                         position -= 1
+                    if lines[position - 1].lstrip().startswith(":"):
+                        # a toctree with options and no entry yet: a blank line between
+                        lines.insert(position, "")
+                        position += 1
                     lines.insert(position, line)
                     index.write_text("\n".join(lines), encoding="utf-8", newline="\n")
                     return f"added {line} to the toctree of {_shown(index)}"
