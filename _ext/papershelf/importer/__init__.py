@@ -31,9 +31,9 @@ from .structure import Entry, ReadingList, SourceError
 from .text import inert, repair_mojibake
 
 __all__ = [
-    "MANIFEST", "REPORT_VERSION", "ConservationError", "Entry", "ReadingList", "SourceError", "TargetError", "add_arguments",
-    "import_list", "inert", "parse", "parse_bibtex", "render_entry", "render_pages", "repair_link",
-    "repair_mojibake", "report", "run", "summary_text",
+    "MANIFEST", "REPORT_VERSION", "ConservationError", "Entry", "ReadingList", "SourceError", "TargetError",
+    "add_arguments", "import_list", "inert", "into_site", "parse", "parse_bibtex", "render_entry", "render_pages",
+    "repair_link", "repair_mojibake", "report", "run", "summary_text",
 ]
 
 

@@ -29,8 +29,9 @@ NUMBER_NO_SPACE_RE = re.compile(r"^(\s{0,3})(\d{1,9}[.)])(?=\*\*|__|【|\[|（|\
 # -- title markers ----------------------------------------------------------------
 
 _BRACKETS = {"【": "】", "[": "]", "(": ")", "（": "）", "［": "］", "〔": "〕"}
-_MARKER_RES = [re.compile(rf"^(?P<open>{re.escape(o)})(?P<inner>[^{re.escape(o + c)}]{{1,60}}?)(?P<close>{re.escape(c)})")
-               for o, c in _BRACKETS.items()]
+_MARKER_RES = [re.compile(rf"^(?P<open>{re.escape(opening)})(?P<inner>[^{re.escape(opening + closing)}]{{1,60}}?)"
+                          rf"(?P<close>{re.escape(closing)})")
+               for opening, closing in _BRACKETS.items()]
 TAG_SEPARATORS_RE = re.compile(r"\s*[+,，/、]\s*")
 #: markers that begin titles by convention and are part of them
 TITLE_PREFIXES = frozenset({"re", "re:", "wip"})

@@ -8,7 +8,7 @@ import re
 from .. import model
 from ..model import LINK_LABELS, Link
 from .structure import Entry, Problem, ReadingList, Topic
-from .text import _longest_run, inert
+from .text import inert, longest_run
 
 
 def assign_keys(reading_list: ReadingList) -> None:
@@ -92,7 +92,7 @@ def render_entry(entry: Entry) -> str:
     # CommonMark allows no backtick in a backtick fence's info string, so a
     # title with one is fenced with tildes
     mark = "~" if "`" in title else "`"
-    fence = mark * max(3, _longest_run(text + title, mark) + 1)
+    fence = mark * max(3, longest_run(text + title, mark) + 1)
     return f"{fence}{{paper}} {title}\n{text}\n{fence}\n"
 
 

@@ -113,7 +113,7 @@ def inert(text: str) -> tuple[str, list[str]]:
         if index in wrapped:
             end = wrapped[index]
             block = lines[index:end]
-            fence = "`" * max(3, _longest_run("\n".join(block), "`") + 1)
+            fence = "`" * max(3, longest_run("\n".join(block), "`") + 1)
             indent = re.match(r"\s*", line).group(0)
             found.add("directive shown as code: " + line.strip().lstrip("`~").split()[0]
                       if line.strip().lstrip("`~") else "directive shown as code")
@@ -137,7 +137,7 @@ def inert(text: str) -> tuple[str, list[str]]:
     return "\n".join(out), sorted(found)
 
 
-def _longest_run(text: str, char: str) -> int:
+def longest_run(text: str, char: str) -> int:
     return max((len(run) for run in re.findall(f"{re.escape(char)}+", text)), default=0)
 
 
