@@ -437,7 +437,8 @@ class MarkdownReader:
             notes.append(block)
         entry.notes = notes
         if found:
-            self.result.problem(unit.line, "made-inert", f"{entry.title[:60]!r}: kept as text: {', '.join(found)}")
+            self.result.problem(unit.line, "made-inert",
+                                f"{entry.title[:60]!r}: kept as text: {', '.join(sorted(found))}")
 
     def _inert(self, text: str, line: int) -> str:
         block, kinds = inert(text)
