@@ -355,9 +355,14 @@ def test_import_command_and_report(tmp_path):
     result = subprocess.run(run, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "23 entries -> 23 papers" in result.stdout
+    assert "invariant: entries seen = papers written + entries reported: 23 = 23 + 0" in result.stdout
+    # outside a site, the command says what to add to a toctree
+    assert result.stdout.rstrip().endswith(f"list {out}/index in a toctree of your site")
     assert "line 1: [dropped-text] [TOC] marker left out" in result.stdout
     report = json.loads(report_path.read_text(encoding="utf-8"))
     assert report["version"] == importer.REPORT_VERSION
+    assert report["invariant"] == "entries seen = papers written + entries reported"
+    assert report["entries"] == report["papers"] + report["skipped"]
     assert report["empty_topics"] == ["Reasoning", "Agent", "Robotics, Embodied AI"]
     # a folder that is not empty is not written over without --force
     again = subprocess.run(run, capture_output=True, text=True, timeout=60)
