@@ -456,3 +456,23 @@ def test_a_later_list_in_the_seeds_style_arrives_whole():
     assert (entries[3].summary, entries[5].summary) == ("（没有特别的技巧）只是用了更多数据。", "讨论 $a_{1}$。")
     assert entries[0].links == [("paper", "https://arxiv.org/abs/2502.01234v1")]
     assert entries[2].links == [("paper", "https://arxiv.org/abs/2503.00001")]
+
+
+def test_text_among_notes_is_never_dropped():
+    reading_list = read("""
+        ## T
+        1. **Alpha Paper** notes
+           1.
+           2. step two
+           - **Beta Paper** (ICML 2024)
+           - a note of Beta
+           1.
+           3. step three of Beta
+    """)
+    alpha, beta = reading_list.entries()
+    # CommonMark: a number that cannot start a list continues the paragraph
+    assert (alpha.summary, alpha.notes) == ("notes 1. 2. step two", [])
+    # the text after a nested entry is that entry's; an empty item is nothing
+    assert (beta.summary, beta.notes) == ("a note of Beta", ["3. step three of Beta"])
+    # empty items among notes are no entries
+    assert reading_list.entries_seen == 2 and not [p for p in reading_list.problems if p.kind == "skipped"]

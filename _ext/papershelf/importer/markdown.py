@@ -187,7 +187,8 @@ class MarkdownReader:
             children = item.children
             first = children[0] if children else None
             if first is None or (first.type == "paragraph" and not first.children[0].content.strip()):
-                if ordered:
+                # an empty numbered entry; an empty item among notes is nothing
+                if ordered and top:
                     flush()
                     units.append(Unit("skip", line, text="empty numbered item"))
                 continue
@@ -234,19 +235,15 @@ class MarkdownReader:
         nested entries among them (an item with a bold title)."""
         blocks: list[str] = []
         nested: list[Unit] = []
+        owner = blocks          # text after a nested entry is that entry's
         for child in children:
-            if child.type in _LISTS:
-                for unit in self.list_units(child, quote, top=False):
-                    if unit.kind == "text":
-                        (blocks if not nested else nested[-1].blocks).append(unit.text)
-                    else:
-                        nested.append(unit)
-            else:
-                for unit in self.units(child, quote):
-                    if unit.kind == "text":
-                        (blocks if not nested else nested[-1].blocks).append(unit.text)
-                    else:
-                        nested.append(unit)
+            made = self.list_units(child, quote, top=False) if child.type in _LISTS else self.units(child, quote)
+            for unit in made:
+                if unit.kind == "text":
+                    owner.append(unit.text)
+                else:
+                    nested.append(unit)
+                    owner = unit.blocks if unit.kind == "entry" else blocks
         return blocks, nested
 
     def _block_units(self, children: list[SyntaxTreeNode], quote: int) -> list[Unit]:
