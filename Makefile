@@ -43,8 +43,8 @@ help: $(DOCS_STAMP)
 	@echo "  linkcheck   check every external link (report: $(BUILDDIR)/linkcheck/papers-report.txt)"
 	@echo "  linkcheck-clean  forget the links found working, so the next linkcheck checks all"
 	@echo "  livehtml    serve the site and rebuild it on every save"
-	@echo "  import      SOURCE=list.md OUT=papers/name [TITLE=...] [FORCE=1]:"
-	@echo "              turn a Markdown reading list into topic pages"
+	@echo "  import      SOURCE=list.md OUT=papers/name [TITLE=...] [FORCE=1] [SPLIT=keywords|groups]:"
+	@echo "              turn a Markdown reading list or a .bib file into topic pages"
 	@echo "  import-seeds  import the two seed lists into papers/ again"
 	@echo "  add         ID=2310.15213 TO=papers/topic.md [SECTION=...] [TAGS=...] [STATUS=...]:"
 	@echo "              add papers from their arXiv id, DOI or OpenReview link"
@@ -83,9 +83,9 @@ livehtml: $(DEV_STAMP)
 		--watch _ext --ignore "$(VENV)/*" --ignore "tests/*"
 
 import: $(DOCS_STAMP)
-	@test -n "$(SOURCE)" -a -n "$(OUT)" || { echo "usage: make import SOURCE=list.md OUT=papers/name [TITLE=...] [FORCE=1]"; exit 2; }
+	@test -n "$(SOURCE)" -a -n "$(OUT)" || { echo "usage: make import SOURCE=list.md|refs.bib OUT=papers/name [TITLE=...] [FORCE=1] [SPLIT=keywords|groups]"; exit 2; }
 	$(BIN)/python -m papershelf import "$(SOURCE)" --out "$(OUT)" $(if $(TITLE),--title "$(TITLE)") \
-		$(if $(FORCE),--force) --report "$(BUILDDIR)/import/$(notdir $(OUT)).json"
+		$(if $(FORCE),--force) $(if $(SPLIT),--split-by "$(SPLIT)") --report "$(BUILDDIR)/import/$(notdir $(OUT)).json"
 
 import-seeds: $(DOCS_STAMP)
 	$(MAKE) --no-print-directory import SOURCE=$(SEED_NOTES) OUT=papers/llm-vlm TITLE="LLM and VLM notes" FORCE=1

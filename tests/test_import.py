@@ -118,6 +118,8 @@ def test_every_seed_entry_is_on_the_built_site(make_app, tmp_path):
                         json.loads((outdir / "papers.schema.json").read_text(encoding="utf-8")))
     papers = [paper for paper in app.env.domains["paper"].all_entries()]
     on_site = {" ".join(repair_mojibake(paper.title).split()) for paper in papers}
+    # a category marker in front of a title is on the site as a tag
+    on_site |= {f"({tag}) {paper.title}" for paper in papers for tag in paper.tags}
     site_links = {link.url for paper in papers for link in paper.links}
 
     expected_total = 0
@@ -187,11 +189,11 @@ def test_link_labels_map_to_kinds():
     # a label that names the method is kept as a named link, even one that
     # looks like a link kind ("Codex" is not a typo of "code")
     codex = only_entry("## T\n**Evaluating Large Language Models Trained on Code [Codex](https://arxiv.org/pdf/2107.03374)**")
-    assert codex.links == [("Codex", "https://arxiv.org/pdf/2107.03374")]
+    assert codex.links == [("Codex", "https://arxiv.org/abs/2107.03374")]
     named = only_entry("## T\n**Efficient Serving with PagedAttention [vllm](https://arxiv.org/pdf/2309.06180)**")
     assert named.title == "Efficient Serving with PagedAttention"
-    assert named.links == [("vllm", "https://arxiv.org/pdf/2309.06180")]
-    assert ":links: vllm <https://arxiv.org/pdf/2309.06180>" in render_entry(named)
+    assert named.links == [("vllm", "https://arxiv.org/abs/2309.06180")]
+    assert ":links: vllm <https://arxiv.org/abs/2309.06180>" in render_entry(named)
     assert named.key == "2309.06180"
 
 
@@ -264,8 +266,9 @@ def test_bold_title_with_bullet_notes():
         * Second point.
     """).entries()
     assert (first.title, first.summary, first.notes) == ("ConceptAttention: Diffusion Transformers", "One note.", [])
-    assert (second.summary, second.notes) == ("First point.", ["- Second point."])
-    assert first.links == [("paper", "https://arxiv.org/pdf/2502.04320")]
+    assert (second.summary, second.notes) == ("First point.", ["* Second point."])
+    # the site shows arXiv's abstract page for a paper link
+    assert first.links == [("paper", "https://arxiv.org/abs/2502.04320")]
 
 
 def test_same_paper_under_two_topics_keeps_one_key():
@@ -358,9 +361,14 @@ def test_import_command_and_report(tmp_path):
     result = subprocess.run(run, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "23 entries -> 23 papers" in result.stdout
+    assert "invariant: entries seen = papers written + entries reported: 23 = 23 + 0" in result.stdout
+    # outside a site, the command says what to add to a toctree
+    assert result.stdout.rstrip().endswith(f"list {out}/index in a toctree of your site")
     assert "line 1: [dropped-text] [TOC] marker left out" in result.stdout
     report = json.loads(report_path.read_text(encoding="utf-8"))
     assert report["version"] == importer.REPORT_VERSION
+    assert report["invariant"] == "entries seen = papers written + entries reported"
+    assert report["entries"] == report["papers"] + report["skipped"]
     assert report["empty_topics"] == ["Reasoning", "Agent", "Robotics, Embodied AI"]
     # a folder that is not empty is not written over without --force
     again = subprocess.run(run, capture_output=True, text=True, timeout=60)

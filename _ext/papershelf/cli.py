@@ -4,7 +4,7 @@
 string is understood, the same way the ``paper`` directive reads it.
 
 ``python -m papershelf import LIST.md --out papers/notes`` turns a Markdown
-reading list into topic pages of ``paper`` directives.
+reading list (or a ``.bib`` file) into topic pages of ``paper`` directives.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from . import __version__
+from .importer import add_arguments as add_import_arguments
 from .venues import VENUE_KINDS, VenueParser
 
 
@@ -48,23 +48,6 @@ def _venue(args: argparse.Namespace) -> int:
     return 0
 
 
-def _import(args: argparse.Namespace) -> int:
-    from .importer import import_list, summary_text
-
-    try:
-        data = import_list(args.source, args.out, title=args.title, force=args.force)
-    except (OSError, UnicodeDecodeError) as error:
-        print(f"papershelf import: {error}", file=sys.stderr)
-        return 1
-    if args.report:
-        args.report.parent.mkdir(parents=True, exist_ok=True)
-        args.report.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(summary_text(data, verbose=args.verbose))
-    print(f"wrote {len(data['pages'])} pages under {args.out}"
-          + (f"; report in {args.report}" if args.report else ""))
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m papershelf",
                                      description="Papershelf command-line tools.")
@@ -77,19 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     venue.add_argument("--json", action="store_true", help="print JSON")
     venue.set_defaults(handler=_venue)
 
-    importer = commands.add_parser("import", help="turn a Markdown reading list into topic pages")
-    importer.add_argument("source", type=Path, metavar="SOURCE.md", help="the reading list")
-    importer.add_argument("--out", type=Path, required=True, metavar="DIR",
-                          help="folder for the pages (one per topic, a folder per group)")
-    importer.add_argument("--title", help="title of the folder's index page "
-                          "(default: from the file name)")
-    importer.add_argument("--report", type=Path, metavar="REPORT.json",
-                          help="also write the report as JSON")
-    importer.add_argument("--force", action="store_true",
-                          help="write over pages in a folder that is not empty")
-    importer.add_argument("--verbose", action="store_true",
-                          help="list routine repairs too (http arXiv links made https, ...)")
-    importer.set_defaults(handler=_import)
+    importer = commands.add_parser("import", help="turn a Markdown or BibTeX reading list into topic pages")
+    add_import_arguments(importer)
 
     from .sources.commands import register as register_sources
     register_sources(commands)
