@@ -42,6 +42,8 @@ def _add_static_files(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     from .assets import setup_assets
+    from .feeds import setup_feeds
+    from .papersearch import setup_papersearch
     from .directives import PaperDirective
     from .domain import PaperDomain, PaperRefRole, before_read, env_updated, warn_missing_reference
     from .html import setup_html
@@ -61,6 +63,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_indexes(app)
     setup_linkcheck(app)
     setup_assets(app)
+    setup_feeds(app)
+    setup_papersearch(app)
 
     app.connect("config-inited", _check_config)
     app.connect("builder-inited", _add_static_files)

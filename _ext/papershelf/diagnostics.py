@@ -16,7 +16,7 @@ WARNING_TYPE = "papershelf"
 
 #: Subtypes, one per kind of problem.
 SUBTYPES = ("title", "option", "key", "duplicate", "link", "venue", "year", "status",
-            "rating", "ref", "config", "index", "conflict", "linkcheck")
+            "rating", "ref", "config", "index", "conflict", "linkcheck", "feed", "search")
 
 logger = logging.getLogger("papershelf")
 
