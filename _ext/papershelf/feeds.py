@@ -252,8 +252,10 @@ def feeds_of_page(pagename: str, body: str, root_doc: str) -> list[tuple[str, st
         feeds.append((SITE_FEED, "Newest papers"))
     if 'class="ps-paper"' in body:
         feeds.append((topic_feed(pagename), "Newest papers on this page"))
-    if "ps-index-by-tag" in body:
-        for heading in _TAG_GROUP.findall(body):
+    for part in body.split('class="ps-index ps-index-by-')[1:]:
+        if not part.startswith("tag"):
+            continue
+        for heading in _TAG_GROUP.findall(part):
             tag = html.unescape(re.sub(r"<[^>]+>", "", heading)).strip()
             if tag and tag != "No tags":
                 feeds.append((tag_feed(tag), f"Papers tagged {tag}"))
