@@ -103,7 +103,8 @@ class Words:
                 stemmer = getattr(self.language, "stemmer", None)
                 if stemmer is not None and hasattr(stemmer, "stemWord") and _LATIN.fullmatch(word):
                     found.add(stemmer.stemWord(lower))
-        return {key for key in found if len(key) > 1 or not key.isascii()}
+        # one letter or one character is too common to look up, as in Sphinx's index
+        return {key for key in found if len(key) > 1}
 
 
 def build_index(papers: Iterable[dict], words: Words, language: str = "") -> str:

@@ -608,7 +608,10 @@
       var pieces = [];
       (term.match(/[a-z0-9_]+|[^\sa-z0-9_\p{P}\p{S}]+/gu) || []).forEach(function (run) {
         if (CJK.test(run)) {
-          cutChinese(run, data).forEach(function (piece) { pieces.push([piece]); });
+          cutChinese(run, data).forEach(function (piece) {
+            // a lone character is not indexed: the query's text, found word for word, covers it
+            if (piece.length > 1 || hasOwn(data.terms, piece)) pieces.push([piece]);
+          });
         } else if (run.length > 1) {
           var spellings = [run];
           if (stem) spellings.push(stem.stemWord(run));
