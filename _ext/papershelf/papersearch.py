@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 INDEX_FILE = "_static/papershelf-search.js"
+#: the words of each paper's text, beside the doctrees
+CACHE_FILE = "papershelf-search-words.pickle"
 INDEX_VERSION = 1
 GLOBAL = "PAPERSHELF_SEARCH"
 #: the fields of each row of ``papers``, in order
@@ -80,42 +83,58 @@ class Words:
 
     def __init__(self, language: Any = None) -> None:
         self.language = language
+        #: word -> its index keys; a site repeats its words, and stemming is slow
+        self._known: dict[str, tuple[str, ...]] = {}
 
     def split(self, text: str) -> list[str]:
         if self.language is None:
             return re.findall(r"\w+", text)
         return self.language.split(text)
 
+    def _keys_of(self, word: str) -> tuple[str, ...]:
+        lower = word.lower()
+        found = {lower}
+        if self.language is not None and _LATIN.fullmatch(word):
+            stemmed = self.language.stem(word)
+            if stemmed and self.language.word_filter(stemmed):
+                found.add(stemmed)
+            # the page stems with the plain snowball stemmer, without
+            # Sphinx's exceptions for short acronyms
+            stemmer = getattr(self.language, "stemmer", None)
+            if stemmer is not None and hasattr(stemmer, "stemWord"):
+                found.add(stemmer.stemWord(lower))
+        # one letter or one character is too common to look up, as in Sphinx's index
+        return tuple(key for key in found if len(key) > 1)
+
     def keys(self, text: str) -> set[str]:
-        found = set()
+        found: set[str] = set()
         for word in self.split(text):
             word = word.strip()
             if not word or not _WORD.search(word):
                 continue
-            lower = word.lower()
-            found.add(lower)
-            if self.language is not None:
-                stemmed = self.language.stem(word)
-                if stemmed and self.language.word_filter(stemmed):
-                    found.add(stemmed)
-                # the page stems with the plain snowball stemmer, without
-                # Sphinx's exceptions for short acronyms
-                stemmer = getattr(self.language, "stemmer", None)
-                if stemmer is not None and hasattr(stemmer, "stemWord") and _LATIN.fullmatch(word):
-                    found.add(stemmer.stemWord(lower))
-        # one letter or one character is too common to look up, as in Sphinx's index
-        return {key for key in found if len(key) > 1}
+            keys = self._known.get(word)
+            if keys is None:
+                keys = self._known[word] = self._keys_of(word)
+            found.update(keys)
+        return found
 
 
-def build_index(papers: Iterable[dict], words: Words, language: str = "") -> str:
-    """The text of ``papershelf-search.js`` for ``papers`` (sorted by key)."""
+def build_index(papers: Iterable[dict], words: Words, language: str = "",
+                cache: dict[str, tuple[str, ...]] | None = None) -> str:
+    """The text of ``papershelf-search.js`` for ``papers`` (sorted by key).
+    ``cache`` maps a paper's text to its words, kept from build to build:
+    cutting Chinese is slow (about 7 ms a paper), and most papers do not change."""
     rows = []
     terms: dict[str, list[int]] = {}
+    cache = {} if cache is None else cache
     for number, paper in enumerate(sorted(papers, key=lambda p: _text(p.get("key")).casefold())):
         row = paper_row(paper)
         rows.append(row)
         text = "\n".join([row[1], row[5]] + row[6])
-        for key in words.keys(text):
+        keys = cache.get(text)
+        if keys is None:
+            keys = cache[text] = tuple(sorted(words.keys(text)))
+        for key in keys:
             terms.setdefault(key, []).append(number)
     data = {"version": INDEX_VERSION, "language": language, "fields": list(FIELDS), "papers": rows,
             "terms": dict(sorted(terms.items()))}
@@ -161,9 +180,36 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
     except (ValueError, AttributeError) as error:
         warn(f"papers.json cannot be read, so papers are not searchable: {error}", "search", str(source))
         return
-    text = stamp + build_index(papers, Words(_language(app)), language)
+    cache_path = Path(app.doctreedir, CACHE_FILE)
+    cache = _read_cache(cache_path, language)
+    text = stamp + build_index(papers, Words(_language(app)), language, cache)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8", newline="\n")
+    _write_cache(cache_path, language, cache, papers)
+
+
+def _read_cache(path: Path, language: str) -> dict[str, tuple[str, ...]]:
+    try:
+        with path.open("rb") as handle:
+            stored = pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
+        return {}
+    if not isinstance(stored, dict) or stored.get("version") != (INDEX_VERSION, language):
+        return {}
+    words = stored.get("words")
+    return words if isinstance(words, dict) else {}
+
+
+def _write_cache(path: Path, language: str, cache: dict[str, tuple[str, ...]], papers: list[dict]) -> None:
+    # only the texts of the current papers, so the cache does not grow without end
+    current = {"\n".join([row[1], row[5]] + row[6]) for row in map(paper_row, papers)}
+    kept = {text: keys for text, keys in cache.items() if text in current}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            pickle.dump({"version": (INDEX_VERSION, language), "words": kept}, handle)
+    except OSError:
+        pass  # the next build cuts the words again
 
 
 def add_search_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
