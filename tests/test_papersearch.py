@@ -132,3 +132,24 @@ def test_unreadable_papers_json_is_a_warning(built):
     (outdir / "papers.json").write_text("[1, 2", encoding="utf-8")
     papersearch.write_index(built, None)
     assert any("papers.json cannot be read" in w and "papershelf.search" in w for w in warnings_of(built))
+
+
+def test_words_are_kept_for_the_next_build(built):
+    outdir = Path(built.outdir)
+    cache = Path(built.doctreedir) / papersearch.CACHE_FILE
+    assert cache.is_file()
+    stored = papersearch._read_cache(cache, "zh")
+    assert len(stored) == len(papers_of(built))
+    # a paper's words come from the cache when its text is unchanged
+    text, keys = next(iter(stored.items()))
+    stored[text] = ("kept-from-before",)
+    papers = papers_of(built)
+    index = papersearch.build_index(papers, papersearch.Words(), "zh", stored)
+    assert '"kept-from-before"' in index
+    # and a changed paper's old text is dropped from the cache
+    data = json.loads((outdir / "papers.json").read_text(encoding="utf-8"))
+    data["papers"][0]["summary"] = "Changed."
+    (outdir / "papers.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    papersearch.write_index(built, None)
+    after = papersearch._read_cache(cache, "zh")
+    assert len(after) == len(data["papers"]) and any("Changed." in text for text in after)

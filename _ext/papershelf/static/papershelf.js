@@ -706,7 +706,9 @@
     var title = document.createElement("a");
     title.className = "ps-search-title";
     title.textContent = paper.title || paper.key;
-    title.href = /^[a-z][a-z0-9+.-]*:|^\//i.test(paper.url) ? paper.url : contentRoot() + paper.url;
+    // an absolute address only over http(s); anything else is the site's own page
+    title.href = /^https?:\/\/|^\//i.test(paper.url) ? paper.url
+      : contentRoot() + paper.url.replace(/^[a-z][a-z0-9+.-]*:/i, "");
     item.appendChild(title);
     paper.badges.forEach(function (word) {
       var badge = document.createElement("span");
