@@ -244,6 +244,10 @@
     this.list.setAttribute("role", "group");
     this.list.setAttribute("aria-label", spec.label);
     this.element.appendChild(this.list);
+    // closed, its values are out of the layout (not only out of sight)
+    var list = this.list;
+    list.hidden = true;
+    this.element.addEventListener("toggle", function () { list.hidden = !self.element.open; });
     this.values.forEach(function (value) { self.addBox(value); });
     this.element.hidden = this.values.length < 2;
   }
