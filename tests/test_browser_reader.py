@@ -367,6 +367,19 @@ def test_the_words_box_matches_summaries_and_notes(reader, site, request):
     reader.shot("words-box-index")
 
 
+@pytest.mark.parametrize("phrase", ["降低幻觉", "思维链"])
+def test_the_words_box_of_an_index_reads_the_summaries(reader, site, phrase):
+    page = reader.page
+    expected = holding(site.papers, phrase)
+    assert expected
+    reader.open("indexes/by-year.html")
+    # index items carry no summary: the search data is loaded for it
+    assert page.locator("li.ps-index-item .ps-summary").count() == 0
+    page.get_by_label("Filter", exact=True).fill(phrase)
+    expect(page.locator(".ps-filter-count")).to_have_attribute("data-shown", str(len(expected)))
+    assert shown_keys(page, "li.ps-index-item") == expected
+
+
 def test_without_javascript_nothing_is_hidden(browser, site):
     context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
     page = context.new_page()

@@ -17,6 +17,7 @@ the by-tag index to each tag's.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import posixpath
@@ -37,6 +38,8 @@ FEED_LENGTH = 50
 SITE_FEED = "papers.atom"
 TAG_FEEDS = "feeds/tags"
 FEED_TYPE = "application/atom+xml"
+#: the digest of the papers.json the feeds were last made from, beside the doctrees
+STAMP_FILE = "papershelf-feeds.stamp"
 #: The ``updated`` of a feed that lists no paper yet: a fixed date, so that the
 #: file stays the same until a paper is dated.
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -218,11 +221,21 @@ def _site_title(app: Sphinx) -> str:
 def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
+    from . import __version__
+
     outdir = Path(app.outdir)
+    source = outdir / "papers.json"
+    if not source.is_file():
+        return
+    # nothing to do when papers.json and the feeds' settings are as last time
+    settings = (__version__, app.config.html_baseurl, _site_title(app), app.config.author, FEED_LENGTH)
+    digest = hashlib.sha256(source.read_bytes() + repr(settings).encode()).hexdigest()
+    stamp = Path(app.doctreedir, STAMP_FILE)
+    if (outdir / SITE_FEED).is_file() and stamp.is_file() and stamp.read_text(encoding="utf-8") == digest:
+        return
     papers = read_papers(outdir)
     if papers is None:
         return
-    from . import __version__
 
     for paper in papers:
         value = paper.get("added")
@@ -234,11 +247,22 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     base = (app.config.html_baseurl or "").rstrip("/")
     root_url = app.builder.get_target_uri(app.config.root_doc)
     site_title = _site_title(app)
-    for feed, listed in plan_feeds(papers, site_title, root_url).items():
+    plan = plan_feeds(papers, site_title, root_url)
+    for feed, listed in plan.items():
         content = render_feed(feed, listed, site_title=site_title,
                               author=app.config.author or site_title, base=base,
                               generator=f"papershelf {__version__}")
         write_if_changed(outdir / feed.path, content)
+    # a tag no paper has any more takes its feed with it
+    planned = {outdir / feed.path for feed in plan}
+    for old in sorted(Path(outdir, TAG_FEEDS).glob("*.atom")):
+        if old not in planned:
+            old.unlink()
+    try:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(digest, encoding="utf-8")
+    except OSError:
+        pass  # the next build writes the feeds again
 
 
 # -- <link rel="alternate"> on the pages -------------------------------------------------
