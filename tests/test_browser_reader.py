@@ -295,6 +295,18 @@ def test_several_values_per_facet_with_counts(reader, site):
     reader.shot("facets-open")
 
 
+def test_counts_are_papers_not_items(reader, site):
+    """The backlog lists a paper under each of its topics; a value counts it once."""
+    page = reader.page
+    reader.open("indexes/backlog.html")
+    unread = [p for p in site.papers if p["status"] == "unread"]
+    assert page.locator("li.ps-index-item").count() > len(unread)  # some are listed twice
+    assert count(page) == (len(unread), len(unread))
+    for kind in {p["venue"]["kind"] for p in unread if p["venue"]["kind"]}:
+        label = page.locator(f'.ps-facet-option:has(input[name=kind][value="{kind}"]) .ps-facet-count')
+        assert label.text_content() == f"({sum(p['venue']['kind'] == kind for p in unread)})"
+
+
 def test_choosing_values_builds_a_link_that_reproduces_the_view(reader, site):
     page = reader.page
     reader.open("indexes/by-year.html")

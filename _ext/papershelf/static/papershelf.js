@@ -434,6 +434,7 @@
           paper.extra = found.metaLower + "\n" + found.linesLower.join("\n");
           if (!paper.added) paper.added = found.added || "";
         });
+        sortedBy = null;  // the dates may have just arrived
         apply();
       });
     }
@@ -493,13 +494,16 @@
         if (visible) shown.push(paper);
       });
       facets.forEach(function (facet) {
+        // papers, not items: an index may list a paper in several groups
         var counts = {};
         papers.forEach(function (paper) {
           if (!passes(paper, current, terms, span, facet.name)) return;
-          paper.values[facet.name].forEach(function (value) { counts[value] = (counts[value] || 0) + 1; });
+          paper.values[facet.name].forEach(function (value) {
+            (counts[value] = counts[value] || {})[paper.key || paper.haystack] = true;
+          });
         });
         Object.keys(facet.boxes).forEach(function (value) {
-          var n = counts[value] || 0;
+          var n = counts[value] ? Object.keys(counts[value]).length : 0;
           facet.boxes[value].count.textContent = "(" + n + ")";
           facet.boxes[value].label.classList.toggle("ps-facet-empty", n === 0);
         });
