@@ -243,3 +243,21 @@ def test_tag_slugs():
     assert feeds.tag_slug("Task Vectors") == "task-vectors"
     assert feeds.tag_slug("幻觉/检测") == "幻觉-检测"
     assert feeds.tag_slug("../..") == "tag"
+
+
+def test_a_paper_on_two_pages_links_to_each_pages_entry_and_odd_text_is_kept_out():
+    papers = [{"key": "k", "title": "Bell\x07 and tab\tok", "added": "2024-01-01", "tags": ["t\x0c"],
+               "summary": "s\x00", "authors": ["A\x1b"],
+               "locations": [{"page": "a/one", "title": "One", "url": "a/one.html#paper-k"},
+                             {"page": "b/two", "title": "Two", "url": "b/two.html#paper-k"}]}]
+    plan = feeds.plan_feeds(papers, "Site", "index.html")
+    links = {}
+    for feed, listed in plan.items():
+        parsed = feedparser.parse(feeds.render_feed(feed, listed, site_title="Site", author="A", base="",
+                                                    generator="g"))
+        assert not parsed.bozo
+        links[feed.path] = parsed.entries[0].link
+    assert links["a/one.atom"] == "one.html#paper-k"
+    assert links["b/two.atom"] == "two.html#paper-k"
+    assert links["papers.atom"] == "a/one.html#paper-k"
+    assert links["feeds/tags/t.atom"] == "../../a/one.html#paper-k"

@@ -84,6 +84,7 @@ class Feed:
     title: str
     subtitle: str
     page: str  # the site-relative URL of the page the feed belongs to
+    docname: str = ""  # a topic feed's page: its papers link to their entries there
 
 
 def _relative(url: str, feed_path: str) -> str:
@@ -95,9 +96,19 @@ def _relative(url: str, feed_path: str) -> str:
     return relative + (f"#{fragment}" if fragment else "")
 
 
-def _paper_url(paper: dict) -> str:
-    locations = paper.get("locations") or []
-    return locations[0].get("url", "") if locations and isinstance(locations[0], dict) else ""
+def _paper_url(paper: dict, docname: str = "") -> str:
+    """The URL of the paper's entry: on ``docname`` when it is there, else its first."""
+    locations = [loc for loc in paper.get("locations") or [] if isinstance(loc, dict)]
+    chosen = [loc for loc in locations if docname and loc.get("page") == docname] or locations
+    return str(chosen[0].get("url") or "") if chosen else ""
+
+
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(value: Any) -> str:
+    """Text that XML can hold: control characters from a pasted note are dropped."""
+    return _NOT_XML.sub("", str(value))
 
 
 def _entry_id(paper: dict, base: str) -> str:
@@ -115,11 +126,10 @@ def render_feed(feed: Feed, papers: list[dict], *, site_title: str, author: str,
 
     generated = FeedGenerator()
     generated.id(f"{base}/{feed.path}" if base else "urn:papershelf:feed:" + quote(feed.path, safe="/"))
-    generated.title(feed.title)
-    generated.subtitle(feed.subtitle)
-    generated.author({"name": author})
+    generated.title(_xml_text(feed.title))
+    generated.subtitle(_xml_text(feed.subtitle))
+    generated.author({"name": _xml_text(author)})
     generated.generator(generator)
-    generated.language(None)
     page = f"{base}/{feed.page}" if base else _relative(feed.page, feed.path)
     generated.link(href=page, rel="alternate", type="text/html")
     if base:
@@ -129,8 +139,8 @@ def render_feed(feed: Feed, papers: list[dict], *, site_title: str, author: str,
     for paper, added in zip(papers, dates):
         entry = generated.add_entry(order="append")
         entry.id(_entry_id(paper, base))
-        entry.title(str(paper.get("title") or paper.get("key") or "untitled"))
-        url = _paper_url(paper)
+        entry.title(_xml_text(paper.get("title") or paper.get("key") or "untitled"))
+        url = _paper_url(paper, feed.docname)
         if url:
             entry.link(href=f"{base}/{url}" if base and "://" not in url else _relative(url, feed.path),
                        rel="alternate", type="text/html")
@@ -138,10 +148,10 @@ def render_feed(feed: Feed, papers: list[dict], *, site_title: str, author: str,
         entry.updated(added)
         authors = [name for name in paper.get("authors") or [] if isinstance(name, str) and name.strip()]
         if authors:
-            entry.author([{"name": name} for name in authors])
+            entry.author([{"name": _xml_text(name)} for name in authors])
         for tag in paper.get("tags") or []:
-            entry.category(term=str(tag))
-        summary = _summary(paper)
+            entry.category(term=_xml_text(tag))
+        summary = _xml_text(_summary(paper))
         if summary:
             entry.summary(summary)
     return generated.atom_str(pretty=True)
@@ -189,7 +199,7 @@ def plan_feeds(papers: list[dict], site_title: str, root_url: str) -> dict[Feed,
                   root_url)] = newest(listed)
     for page, (title, url, listed) in sorted(by_topic.items()):
         plan[Feed(topic_feed(page), f"{site_title}: {title}", f"Papers on {title}",
-                  url or root_url)] = newest(listed)
+                  url or root_url, page)] = newest(listed)
     return plan
 
 
