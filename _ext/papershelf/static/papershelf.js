@@ -614,7 +614,8 @@
   /* The query's terms: each the text as typed (found word for word) and its
    * words as the index keeps them (each a list of spellings, any of which may match). */
   function parseQuery(text, data, stem) {
-    return words(text).map(function (term) {
+    // a term of punctuation alone would match nearly every paper
+    return words(text).filter(function (term) { return /[\p{L}\p{N}]/u.test(term); }).map(function (term) {
       var pieces = [];
       (term.match(/[a-z0-9_]+|[^\sa-z0-9_\p{P}\p{S}]+/gu) || []).forEach(function (run) {
         if (CJK.test(run)) {
