@@ -727,7 +727,15 @@
       item.appendChild(badge);
     });
     var match = matchedLine(paper, terms);
-    if (match) item.appendChild(excerpt(paper, match));
+    if (match) {
+      item.appendChild(excerpt(paper, match));
+    } else if (paper.lines.length) {
+      // the title or the authors matched: the summary's first line says what it is about
+      var first = document.createElement("p");
+      first.className = "ps-search-line";
+      first.textContent = paper.lines[0].length > 160 ? paper.lines[0].slice(0, 160) + "\u2026" : paper.lines[0];
+      item.appendChild(first);
+    }
     return item;
   }
 
