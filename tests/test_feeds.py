@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+import sys
 from pathlib import Path
 
 import feedparser
@@ -261,3 +262,11 @@ def test_a_paper_on_two_pages_links_to_each_pages_entry_and_odd_text_is_kept_out
     assert links["b/two.atom"] == "two.html#paper-k"
     assert links["papers.atom"] == "a/one.html#paper-k"
     assert links["feeds/tags/t.atom"] == "../../a/one.html#paper-k"
+
+
+def test_without_feedgen_the_build_says_so(built, monkeypatch):
+    outdir = Path(built.outdir)
+    dated_papers(outdir)
+    monkeypatch.setitem(sys.modules, "feedgen", None)  # an import of it fails
+    feeds.write_feeds(built, None)
+    assert any("feedgen is not installed" in w and "papershelf.feed" in w for w in warnings_of(built))

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from .diagnostics import warn
+from .diagnostics import conf_location, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -245,6 +245,12 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         return
     papers = read_papers(outdir)
     if papers is None:
+        return
+    try:
+        import feedgen  # noqa: F401
+    except ImportError:
+        warn("feedgen is not installed, so no feed is written (pip install -r requirements.txt)", "feed",
+             conf_location(app.confdir, "extensions"))
         return
 
     for paper in papers:
