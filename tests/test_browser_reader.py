@@ -403,6 +403,49 @@ def test_without_javascript_nothing_is_hidden(browser, site):
     context.close()
 
 
+@pytest.fixture(scope="module")
+def tagged_site(tmp_path_factory):
+    """The indexes test root, whose papers have tags, served like the site."""
+    from conftest import ROOTS
+
+    root = tmp_path_factory.mktemp("tagged")
+    srcdir = root / "src"
+    shutil.copytree(ROOTS / "test-indexes", srcdir)
+    outdir = root / "html"
+    subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", str(srcdir), str(outdir)],
+                   check=True, cwd=srcdir, capture_output=True)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(outdir)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield Site(f"http://127.0.0.1:{server.server_port}/", outdir)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_several_tags_at_once(browser, tagged_site):
+    site = tagged_site
+    tags = sorted({tag for p in site.papers for tag in p["tags"]})
+    assert len(tags) >= 2
+    context = browser.new_context(viewport=DESKTOP)
+    reader = Reader(context, site)
+    page = reader.page
+    reader.open("years.html")
+    page.locator("details.ps-facet-tag > summary").click()
+    for tag in tags[:2]:
+        page.locator(f'input[name=tag][value="{tag}"]').check()
+    expected = {p["key"] for p in site.papers if set(p["tags"]) & set(tags[:2])}
+    assert count(page) == (len(expected), len(site.papers))
+    assert shown_keys(page, "li.ps-index-item") == expected
+    assert query_of(page) == {"tag": [",".join(tags[:2])]}
+    # the same view from an address that repeats the parameter
+    reader.open("years.html?" + "&".join(f"tag={quote(tag)}" for tag in tags[:2]))
+    assert count(page) == (len(expected), len(site.papers))
+    reader.shot("several-tags")
+    context.close()
+    assert reader.errors == []
+
+
 # -- density -----------------------------------------------------------------------------------
 
 def test_a_laptop_screen_shows_eight_papers(reader, site):
