@@ -40,8 +40,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .domain import (PaperDomain, PaperRefRole, before_read, builder_inited, env_updated, note_removed,
                          remove_stale_output, warn_missing_reference)
     from .exports import write_exports
+    from .feeds import setup_feeds
     from .html import setup_html
     from .linkcheck import setup_linkcheck
+    from .papersearch import setup_papersearch
     from .render import setup_render
 
     setup_config(app)
@@ -53,6 +55,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_render(app)
     setup_linkcheck(app)
     setup_assets(app)
+    setup_feeds(app)
+    setup_papersearch(app)
 
     app.connect("builder-inited", _add_static_files)
     app.connect("builder-inited", builder_inited)

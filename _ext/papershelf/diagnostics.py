@@ -16,7 +16,7 @@ WARNING_TYPE = "papershelf"
 
 #: Subtypes, one per kind of problem.
 SUBTYPES = ("title", "option", "key", "duplicate", "link", "venue", "year", "status",
-            "rating", "ref", "config", "index", "conflict", "linkcheck", "encoding", "html")
+            "rating", "ref", "config", "index", "conflict", "linkcheck", "encoding", "html", "feed", "search")
 
 logger = logging.getLogger("papershelf")
 

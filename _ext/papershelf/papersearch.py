@@ -1,0 +1,223 @@
+"""The papers' own search index, so that the search page lists papers first.
+
+Written from the site's ``papers.json`` after it is written, as
+``_static/papershelf-search.js``: a script that sets
+``window.PAPERSHELF_SEARCH``, so that it loads from a copy of the site opened
+from disk too (a ``fetch`` of a JSON file would be refused there).  It holds,
+per paper, the key, title, badges' words, the URL of the entry, its ``added``
+date, the searchable text (title, authors, venue, tags) and the lines of its
+summary, notes and abstract, which the search page shows when they match.
+
+Besides the text, an inverted index maps each word to the papers that hold
+it.  Words are cut the way the site's Sphinx search cuts its pages: with the
+search language Sphinx uses (jieba's ``cut_for_search`` for Chinese), each
+word kept lower-cased and stemmed by the language's stemmer, the one whose
+JavaScript twin the search page loads.  The page cuts a Chinese query by the
+longest words of this index, and also looks for the query word for word in
+the text, so ``降低幻觉`` finds the notes that say ``降低幻觉``.
+
+The file is rewritten only when ``papers.json`` or the search language changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from .diagnostics import warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+INDEX_FILE = "_static/papershelf-search.js"
+#: the words of each paper's text, beside the doctrees
+CACHE_FILE = "papershelf-search-words.pickle"
+INDEX_VERSION = 1
+GLOBAL = "PAPERSHELF_SEARCH"
+#: the fields of each row of ``papers``, in order
+FIELDS = ("key", "title", "badges", "url", "added", "meta", "lines")
+
+_LATIN = re.compile(r"[a-zA-Z0-9_]+")
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _strings(value: Any) -> list[str]:
+    return [item for item in value if isinstance(item, str) and item.strip()] if isinstance(value, list) else []
+
+
+def paper_row(paper: dict) -> list:
+    """One paper as a row of the index (see ``FIELDS``)."""
+    venue = paper.get("venue") if isinstance(paper.get("venue"), dict) else {}
+    badges = [_text(venue.get("name"))] + _strings(venue.get("extras"))
+    if paper.get("year"):
+        badges.append(str(paper["year"]))
+    badges.append(_text(paper.get("status")))
+    locations = [loc for loc in paper.get("locations") or [] if isinstance(loc, dict)]
+    url = _text(locations[0].get("url")) if locations else ""
+    meta = " · ".join(part for part in (
+        ", ".join(_strings(paper.get("authors"))),
+        _text(venue.get("raw")) or _text(venue.get("name")),
+        ", ".join(_strings(paper.get("tags"))),
+        _text(paper.get("key"))) if part)
+    lines = []
+    for field in ("summary", "notes", "abstract"):
+        for line in _text(paper.get(field)).splitlines():
+            line = " ".join(line.split())
+            if line and line not in lines:
+                lines.append(line)
+    added = paper.get("added") if isinstance(paper.get("added"), str) else None
+    return [_text(paper.get("key")), _text(paper.get("title")), [b for b in badges if b], url, added,
+            meta, lines]
+
+
+class Words:
+    """The words of a text as the site's Sphinx search cuts and stems them."""
+
+    def __init__(self, language: Any = None) -> None:
+        self.language = language
+        #: word -> its index keys; a site repeats its words, and stemming is slow
+        self._known: dict[str, tuple[str, ...]] = {}
+
+    def split(self, text: str) -> list[str]:
+        if self.language is None:
+            return re.findall(r"\w+", text)
+        return self.language.split(text)
+
+    def _keys_of(self, word: str) -> tuple[str, ...]:
+        lower = word.lower()
+        found = {lower}
+        if self.language is not None and _LATIN.fullmatch(word):
+            stemmed = self.language.stem(word)
+            if stemmed and self.language.word_filter(stemmed):
+                found.add(stemmed)
+            # the page stems with the plain snowball stemmer, without
+            # Sphinx's exceptions for short acronyms
+            stemmer = getattr(self.language, "stemmer", None)
+            if stemmer is not None and hasattr(stemmer, "stemWord"):
+                found.add(stemmer.stemWord(lower))
+        # one letter or one character is too common to look up, as in Sphinx's index
+        return tuple(key for key in found if len(key) > 1)
+
+    def keys(self, text: str) -> set[str]:
+        found: set[str] = set()
+        for word in self.split(text):
+            word = word.strip()
+            if not word or not _WORD.search(word):
+                continue
+            keys = self._known.get(word)
+            if keys is None:
+                keys = self._known[word] = self._keys_of(word)
+            found.update(keys)
+        return found
+
+
+def build_index(papers: Iterable[dict], words: Words, language: str = "",
+                cache: dict[str, tuple[str, ...]] | None = None) -> str:
+    """The text of ``papershelf-search.js`` for ``papers`` (sorted by key).
+    ``cache`` maps a paper's text to its words, kept from build to build:
+    cutting Chinese is slow (about 7 ms a paper), and most papers do not change."""
+    rows = []
+    terms: dict[str, list[int]] = {}
+    cache = {} if cache is None else cache
+    for number, paper in enumerate(sorted(papers, key=lambda p: _text(p.get("key")).casefold())):
+        row = paper_row(paper)
+        rows.append(row)
+        text = "\n".join([row[1], row[5]] + row[6])
+        keys = cache.get(text)
+        if keys is None:
+            keys = cache[text] = tuple(sorted(words.keys(text)))
+        for key in keys:
+            terms.setdefault(key, []).append(number)
+    data = {"version": INDEX_VERSION, "language": language, "fields": list(FIELDS), "papers": rows,
+            "terms": dict(sorted(terms.items()))}
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # "</script" and U+2028 cannot end or break the script they sit in
+    body = body.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"window.{GLOBAL} = {body};\n"
+
+
+def _language(app: Sphinx) -> Any:
+    indexer = getattr(app.builder, "indexer", None)
+    language = getattr(indexer, "lang", None)
+    if language is not None:
+        return language
+    from sphinx.search import IndexBuilder
+
+    try:
+        return IndexBuilder(app.env, app.config.html_search_language or app.config.language or "en",
+                            app.config.html_search_options, app.config.html_search_scorer).lang
+    except Exception:  # a search language that cannot load: words are not stemmed
+        return None
+
+
+def write_index(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    source = outdir / "papers.json"
+    if not source.is_file():
+        return
+    raw = source.read_bytes()
+    language = getattr(_language(app), "lang", "") or ""
+    digest = hashlib.sha256(raw + f"|{INDEX_VERSION}|{language}".encode()).hexdigest()
+    target = outdir / INDEX_FILE
+    stamp = f"// papers.json {digest}\n"
+    if target.is_file():
+        with target.open(encoding="utf-8") as handle:
+            if handle.readline() == stamp:
+                return
+    try:
+        data = json.loads(raw.decode("utf-8"))
+        papers = [p for p in data.get("papers", []) if isinstance(p, dict)]
+    except (ValueError, AttributeError) as error:
+        warn(f"papers.json cannot be read, so papers are not searchable: {error}", "search", str(source))
+        return
+    cache_path = Path(app.doctreedir, CACHE_FILE)
+    cache = _read_cache(cache_path, language)
+    text = stamp + build_index(papers, Words(_language(app)), language, cache)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8", newline="\n")
+    _write_cache(cache_path, language, cache, papers)
+
+
+def _read_cache(path: Path, language: str) -> dict[str, tuple[str, ...]]:
+    try:
+        with path.open("rb") as handle:
+            stored = pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
+        return {}
+    if not isinstance(stored, dict) or stored.get("version") != (INDEX_VERSION, language):
+        return {}
+    words = stored.get("words")
+    return words if isinstance(words, dict) else {}
+
+
+def _write_cache(path: Path, language: str, cache: dict[str, tuple[str, ...]], papers: list[dict]) -> None:
+    # only the texts of the current papers, so the cache does not grow without end
+    current = {"\n".join([row[1], row[5]] + row[6]) for row in map(paper_row, papers)}
+    kept = {text: keys for text, keys in cache.items() if text in current}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            pickle.dump({"version": (INDEX_VERSION, language), "words": kept}, handle)
+    except OSError:
+        pass  # the next build cuts the words again
+
+
+def add_search_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    if app.builder.format == "html" and pagename == "search":
+        app.add_js_file(INDEX_FILE.removeprefix("_static/"), loading_method="defer")
+
+
+def setup_papersearch(app: Sphinx) -> None:
+    # after the exports (priority 500) have written papers.json
+    app.connect("build-finished", write_index, priority=800)
+    app.connect("html-page-context", add_search_script)

@@ -1,0 +1,155 @@
+"""The papers' search index (_static/papershelf-search.js), against papers.json
+and against the word cutting of Sphinx's own search."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+import snowballstemmer
+
+from conftest import copy_root, read_html, search_index, warnings_of
+from papershelf import papersearch
+
+
+def load_index(outdir: Path) -> dict:
+    text = (outdir / papersearch.INDEX_FILE).read_text(encoding="utf-8")
+    body = text[text.index("=") + 1:].strip().rstrip(";")
+    return json.loads(body)
+
+
+def rows(index: dict) -> list[dict]:
+    return [dict(zip(index["fields"], row)) for row in index["papers"]]
+
+
+@pytest.fixture
+def built(make_apps, tmp_path):
+    """The test site, searched in Chinese like the project's own."""
+    srcdir = copy_root(tmp_path, "site")
+    with (srcdir / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write('html_search_language = "zh"\n')
+    app = make_apps("html", srcdir=srcdir)
+    app.build()
+    return app
+
+
+def papers_of(app) -> list[dict]:
+    return json.loads((Path(app.outdir) / "papers.json").read_text(encoding="utf-8"))["papers"]
+
+
+def test_every_paper_is_in_the_index(built):
+    papers = papers_of(built)
+    index = load_index(Path(built.outdir))
+    assert index["language"] == "zh"
+    found = {row["key"]: row for row in rows(index)}
+    assert set(found) == {p["key"] for p in papers}
+    for paper in papers:
+        row = found[paper["key"]]
+        assert row["title"] == paper["title"]
+        assert row["url"] == paper["locations"][0]["url"]
+        assert paper["venue"]["name"] in row["badges"] if paper["venue"]["name"] else True
+        assert str(paper["year"]) in row["badges"] if paper["year"] else True
+        if paper["summary"]:
+            assert paper["summary"].splitlines()[0].strip() in row["lines"]
+        for tag in paper["tags"]:
+            assert tag in row["meta"]
+
+
+def test_words_are_cut_and_stemmed_like_the_sites_search(built):
+    import jieba
+
+    papers = papers_of(built)
+    index = load_index(Path(built.outdir))
+    number = {row["key"]: n for n, row in enumerate(rows(index))}
+    stemmer = snowballstemmer.stemmer("english")
+    checked = 0
+    for paper in papers:
+        text = paper["summary"]
+        chinese = [w for w in jieba.cut_for_search(text) if any("\u4e00" <= c <= "\u9fff" for c in w)]
+        for word in chinese:
+            assert number[paper["key"]] in index["terms"][word], word
+            checked += 1
+        for word in paper["title"].split():
+            word = word.strip(":,.$()").lower()
+            if word.isascii() and word.isalpha() and len(word) > 2:
+                assert number[paper["key"]] in index["terms"][stemmer.stemWord(word)], word
+                checked += 1
+    assert checked > 50
+    # Sphinx's own index of the same pages holds the same Chinese words
+    sphinx_terms = set(search_index(Path(built.outdir))["terms"])
+    ours = {term for term in index["terms"] if any("\u4e00" <= c <= "\u9fff" for c in term)}
+    assert ours and ours <= sphinx_terms
+
+
+def test_only_the_search_page_loads_the_index(built):
+    assert 'src="_static/papershelf-search.js' in read_html(built, "search")
+    assert "papershelf-search.js" not in read_html(built, "index")
+    assert "papershelf-search.js" not in read_html(built, "hallucination")
+
+
+def test_the_index_is_written_only_when_papers_change(built):
+    outdir = Path(built.outdir)
+    target = outdir / papersearch.INDEX_FILE
+    before = target.stat().st_mtime_ns
+    os.utime(outdir / "papers.json")
+    papersearch.write_index(built, None)
+    assert target.stat().st_mtime_ns == before
+    data = json.loads((outdir / "papers.json").read_text(encoding="utf-8"))
+    data["papers"][0]["notes"] = "降低幻觉的一种办法\nA second line about chain-of-thought."
+    data["papers"][0]["abstract"] = "We study hallucinations."
+    (outdir / "papers.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    papersearch.write_index(built, None)
+    assert target.stat().st_mtime_ns != before
+    row = rows(load_index(outdir))[0]
+    assert row["key"] == data["papers"][0]["key"]
+    assert "降低幻觉的一种办法" in row["lines"] and "We study hallucinations." in row["lines"]
+    terms = load_index(outdir)["terms"]
+    assert 0 in terms["降低"] and 0 in terms["幻觉"] and 0 in terms["hallucin"]
+
+
+def test_text_from_notes_cannot_end_the_script():
+    paper = {"key": "k", "title": "</script><script>alert(1)</script>", "summary": "a\u2028b",
+             "locations": [{"url": "p.html#paper-k"}]}
+    text = papersearch.build_index([paper], papersearch.Words())
+    assert "</script" not in text.lower()
+    assert "\u2028" not in text
+    data = json.loads(text[text.index("=") + 1:].strip().rstrip(";"))
+    assert data["papers"][0][1] == paper["title"]
+
+
+def test_missing_and_odd_fields_are_taken_as_empty():
+    text = papersearch.build_index([{"key": "a"}, {"key": "b", "authors": None, "venue": "x", "tags": [1, "t"],
+                                                   "notes": 5, "locations": ["bad"]}], papersearch.Words())
+    data = json.loads(text[text.index("=") + 1:].strip().rstrip(";"))
+    assert [row[0] for row in data["papers"]] == ["a", "b"]
+    assert data["papers"][1][5] == "t · b"
+
+
+def test_unreadable_papers_json_is_a_warning(built):
+    outdir = Path(built.outdir)
+    (outdir / "papers.json").write_text("[1, 2", encoding="utf-8")
+    papersearch.write_index(built, None)
+    assert any("papers.json cannot be read" in w and "papershelf.search" in w for w in warnings_of(built))
+
+
+def test_words_are_kept_for_the_next_build(built):
+    outdir = Path(built.outdir)
+    cache = Path(built.doctreedir) / papersearch.CACHE_FILE
+    assert cache.is_file()
+    stored = papersearch._read_cache(cache, "zh")
+    assert len(stored) == len(papers_of(built))
+    # a paper's words come from the cache when its text is unchanged
+    text, keys = next(iter(stored.items()))
+    stored[text] = ("kept-from-before",)
+    papers = papers_of(built)
+    index = papersearch.build_index(papers, papersearch.Words(), "zh", stored)
+    assert '"kept-from-before"' in index
+    # and a changed paper's old text is dropped from the cache
+    data = json.loads((outdir / "papers.json").read_text(encoding="utf-8"))
+    data["papers"][0]["summary"] = "Changed."
+    (outdir / "papers.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    papersearch.write_index(built, None)
+    after = papersearch._read_cache(cache, "zh")
+    assert len(after) == len(data["papers"]) and any("Changed." in text for text in after)
