@@ -108,14 +108,14 @@ def measure_livehtml(site: Path, page: str, old: str, edits: int = 3, timeout: f
     times over one ``sphinx-autobuild`` run; the site is built beforehand."""
     source = site / f"{page}.md"
     html = site / "_build" / "html" / f"{page}.html"
+    text = source.read_text(encoding="utf-8")
+    if old not in text:
+        raise ValueError(f"{old!r} not in {source}")
     server = Autobuild(site, site / "_build" / "html", site / "_build" / ".doctrees", free_port())
     samples = []
     try:
         server.wait_builds(1, timeout)
         server.wait_serving(60)
-        text = source.read_text(encoding="utf-8")
-        if old not in text:
-            raise ValueError(f"{old!r} not in {source}")
         for edit in range(1, edits + 1):
             marker = f"Saved again {edit} times"
             changed = text.replace(old, f"{old} {marker}.", 1)

@@ -100,7 +100,7 @@ def _short(filename: str) -> str:
 def format_report(report: dict[str, object], papers: int, seconds: float) -> str:
     lines = [f"Full build of {papers:,} papers under cProfile: {seconds:.1f} s "
              f"({report['total_seconds']:.1f} s of profiled time)", "",
-             "package        own (s)   own %   inside it, entered from elsewhere (s)"]
+             "package        own (s)   own %   cumulative on entry from another package (s; nested entries add up)"]
     for package, data in report["packages"].items():
         share = data["own_seconds"] / report["total_seconds"] if report["total_seconds"] else 0.0
         lines.append(f"{package:<14} {data['own_seconds']:7.2f}  {share:6.1%}   {data['entered_seconds']:7.2f}")
