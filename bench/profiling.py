@@ -10,10 +10,12 @@ from __future__ import annotations
 import cProfile
 import io
 import pstats
+import sys
 import time
 from collections import defaultdict
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
+from typing import Callable
 
 from synthetic import generate, write_site
 
@@ -55,9 +57,13 @@ def profile_build(papers: int, pages: int, workdir: Path) -> pstats.Stats:
 
 
 def summarize(stats: pstats.Stats, top: int) -> dict[str, object]:
-    """Per package: its own time, the time spent inside it when entered from
-    another package (what it costs, callees included), and its ``top``
-    functions by cumulative and by own time."""
+    """Per package: its own time, that time split by the package whose code
+    called into it, the cumulative time on entries from other packages, and
+    its ``top`` functions by cumulative and by own time; then the ``top``
+    functions by own time anywhere, split the same way."""
+    # call chains within one package are followed up to the caller that
+    # entered it
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
     raw = stats.stats  # {function: (primitive calls, calls, own, cumulative, callers)}
     own: dict[str, float] = defaultdict(float)
     entered: dict[str, float] = defaultdict(float)
@@ -70,16 +76,70 @@ def summarize(stats: pstats.Stats, top: int) -> dict[str, object]:
             if package_of(caller[0]) != package:
                 entered[package] += caller_cumulative
     total = stats.total_tt
-    report = {"total_seconds": total, "packages": {}}
+    report = {"total_seconds": total, "packages": {}, "hottest": []}
+    entry = _entering_packages(raw)
+    blamed: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for function, (_, _, own_time, _, _) in raw.items():
+        for caller_package, share in entry(function).items():
+            blamed[package_of(function[0])][caller_package] += own_time * share
+    # the functions with most own time anywhere, and whose code asked for
+    # them: a docutils tree walk costs what its callers ask of it
+    for function, (_, calls, own_time, cumulative, _) in sorted(raw.items(), key=lambda item: -item[1][2])[:top]:
+        report["hottest"].append({**_row((function, calls, own_time, cumulative)),
+                                  "own_seconds_by_entering_package": _by_value(
+                                      {name: own_time * share for name, share in entry(function).items()})})
     for package in (*PACKAGES, OTHER):
         rows = functions.get(package, [])
         report["packages"][package] = {
             "own_seconds": own.get(package, 0.0),
             "entered_seconds": entered.get(package, 0.0),
+            "own_seconds_by_entering_package": _by_value(blamed.get(package, {})),
             "by_cumulative": [_row(row) for row in sorted(rows, key=lambda row: -row[3])[:top]],
             "by_own": [_row(row) for row in sorted(rows, key=lambda row: -row[2])[:top]],
         }
     return report
+
+
+def _entering_packages(raw: dict) -> Callable[[Function], dict[str, float]]:
+    """For a function, the packages whose code entered its package on the way
+    to it, as shares of its calls (by the callers' cumulative time): a caller
+    in another package is the one that entered; a caller in the same package
+    passes on its own shares.  A function no caller cProfile saw (the build's
+    entry point) counts as its own package."""
+    memo: dict[Function, dict[str, float]] = {}
+    visiting: set[Function] = set()
+
+    def shares(function: Function) -> dict[str, float]:
+        if function in memo:
+            return memo[function]
+        package = package_of(function[0])
+        callers = raw[function][4] if function in raw else {}
+        # a call from a function already on the way (recursion) adds no
+        # new entry: the shares come from the other callers
+        weights = {caller: timing[3] for caller, timing in callers.items()
+                   if caller != function and caller not in visiting}
+        total = sum(weights.values())
+        if not total:
+            return {package: 1.0}
+        visiting.add(function)
+        result: dict[str, float] = defaultdict(float)
+        for caller, weight in weights.items():
+            if package_of(caller[0]) != package:
+                result[package_of(caller[0])] += weight / total
+            else:
+                for name, share in shares(caller).items():
+                    result[name] += share * weight / total
+        visiting.discard(function)
+        # kept even when found inside a longer cycle, where the callers of the
+        # function on the way are left out: a close estimate, in linear time
+        memo[function] = dict(result)
+        return memo[function]
+
+    return shares
+
+
+def _by_value(values: dict[str, float]) -> dict[str, float]:
+    return dict(sorted(values.items(), key=lambda item: -item[1]))
 
 
 def _row(row: tuple[Function, int, float, float]) -> dict[str, object]:
@@ -112,6 +172,18 @@ def format_report(report: dict[str, object], papers: int, seconds: float) -> str
                       f"{'cumulative':>10} {'own':>8} {'calls':>9}  function"]
             lines += [f"{row['cumulative_seconds']:10.3f} {row['own_seconds']:8.3f} {row['calls']:9d}  "
                       f"{row['function']}" for row in data[key]]
+    lines += ["", "== own time of each package, by the package whose code called into it (s)"]
+    for package, data in report["packages"].items():
+        lines.append(f"{package:<14} " + ", ".join(f"{name} {seconds:.2f}" for name, seconds
+                                                 in data["own_seconds_by_entering_package"].items()
+                                                 if seconds >= 0.005))
+    lines += ["", f"== the {len(report['hottest'])} functions with most own time, by the package that called "
+                  "into theirs (s)", f"{'cumulative':>10} {'own':>8} {'calls':>9}  function: own time by package"]
+    for row in report["hottest"]:
+        callers = ", ".join(f"{name} {seconds:.2f}" for name, seconds
+                            in row["own_seconds_by_entering_package"].items() if seconds >= 0.005)
+        lines.append(f"{row['cumulative_seconds']:10.3f} {row['own_seconds']:8.3f} {row['calls']:9d}  "
+                     f"{row['function']}: {callers}")
     return "\n".join(lines)
 
 

@@ -159,5 +159,16 @@ def test_the_profile_groups_functions_by_package(bench, tmp_path):
     assert all(row["function"].startswith("papershelf/") for row in ours["by_cumulative"] + ours["by_own"])
     own = [row["own_seconds"] for row in ours["by_own"]]
     assert own == sorted(own, reverse=True)
+    # a package's own time, split by the package that called into it, adds
+    # up to its own time; Papershelf's directive runs under MyST's parser
+    for package, data in report["packages"].items():
+        split = data["own_seconds_by_entering_package"]
+        assert sum(split.values()) == pytest.approx(data["own_seconds"], rel=1e-6, abs=1e-9), package
+        assert set(split) <= {*profiling.PACKAGES, profiling.OTHER}
+    assert "myst_parser" in ours["own_seconds_by_entering_package"]
+    hottest = report["hottest"][0]
+    assert hottest["own_seconds"] == max(row["own_seconds"] for data in report["packages"].values()
+                                         for row in data["by_own"])
+    assert sum(hottest["own_seconds_by_entering_package"].values()) == pytest.approx(hottest["own_seconds"])
     text = profiling.format_report(report, 10, 1.0)
-    assert "== papershelf: top" in text and "== docutils: top" in text
+    assert "== papershelf: top" in text and "== docutils: top" in text and "called into it" in text
