@@ -32,14 +32,15 @@ SEED_LIST   := $(SEEDS)/002_693c5a4983cc91e3.txt
 .PHONY: help test bench livehtml clean distclean venv import import-seeds linkcheck-clean add refresh
 
 # Files make must never try to build with the catch-all rule below.
-Makefile requirements.txt requirements-test.txt requirements-dev.txt pyproject.toml: ;
+Makefile requirements.txt requirements-test.txt requirements-dev.txt requirements-bench.txt pyproject.toml: ;
 
 help: $(DOCS_STAMP)
 	@echo "Papershelf targets:"
 	@echo "  html        build the site into $(BUILDDIR)/html"
 	@echo "  test        run the test suite (pytest)"
-	@echo "  bench       build cost at 1,000 and 10,000 papers against a hand-written baseline"
-	@echo "              (BENCH_ARGS=--quick: 1,000 papers only)"
+	@echo "  bench       build cost at 1,000, 2,000 and 10,000 papers against a hand-written baseline"
+	@echo "              and sphinx-needs (BENCH_ARGS=--quick: 1,000 papers only;"
+	@echo "              BENCH_ARGS=\"--profile 2000\": one build under cProfile, by package)"
 	@echo "  linkcheck   check every external link (report: $(BUILDDIR)/linkcheck/papers-report.txt)"
 	@echo "  linkcheck-clean  forget the links found working, so the next linkcheck checks all"
 	@echo "  livehtml    serve the site and rebuild it on every save"
@@ -75,12 +76,26 @@ venv: $(DEV_STAMP)
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(DOCS_STAMP)
-	$(BIN)/python bench/bench.py --json "$(BUILDDIR)/bench/report.json" $(BENCH_ARGS)
+# The benchmark's own virtualenv: the site's pins plus sphinx-needs (the peer)
+# and sphinx-autobuild; .venv never gets sphinx-needs (see requirements-bench.txt).
+BENCH_VENV  := bench/.venv
+BENCH_STAMP := $(BENCH_VENV)/.papershelf-bench
+
+$(BENCH_VENV)/bin/python:
+	$(PYTHON) -m venv $(BENCH_VENV)
+
+$(BENCH_STAMP): requirements-bench.txt requirements-dev.txt requirements-test.txt requirements.txt pyproject.toml \
+		| $(BENCH_VENV)/bin/python
+	$(BENCH_VENV)/bin/python -m pip --disable-pip-version-check --quiet install -r requirements-bench.txt
+	$(BENCH_VENV)/bin/python -m pip --disable-pip-version-check --quiet install --no-deps -e .
+	@touch $@
+
+bench: $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python bench/bench.py --json "$(BUILDDIR)/bench/report.json" $(BENCH_ARGS)
 
 livehtml: $(DEV_STAMP)
 	$(BIN)/sphinx-autobuild "$(SOURCEDIR)" "$(BUILDDIR)/html" $(SPHINXOPTS) $(O) \
-		--watch _ext --ignore "$(VENV)/*" --ignore "tests/*"
+		--watch _ext --ignore "$(VENV)/*" --ignore "$(BENCH_VENV)/*" --ignore "tests/*"
 
 import: $(DOCS_STAMP)
 	@test -n "$(SOURCE)" -a -n "$(OUT)" || { echo "usage: make import SOURCE=list.md|refs.bib OUT=papers/name [TITLE=...] [FORCE=1] [SPLIT=keywords|groups]"; exit 2; }
@@ -107,7 +122,7 @@ clean:
 	rm -rf "$(BUILDDIR)"
 
 distclean: clean
-	rm -rf "$(VENV)"
+	rm -rf "$(VENV)" "$(BENCH_VENV)"
 
 # Every other target (html, linkcheck, dirhtml, text, ...) goes to sphinx-build.
 %: $(DOCS_STAMP)

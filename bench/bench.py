@@ -1,27 +1,33 @@
-"""Build cost of a Papershelf site against the same papers written by hand.
+"""Build cost of a Papershelf site against the same papers written by hand,
+and against the same papers in sphinx-needs.
 
-    python bench/bench.py                # 1,000 and 10,000 papers
+    python bench/bench.py                # 1,000, 2,000 and 10,000 papers
     python bench/bench.py --quick        # 1,000 papers only: a few minutes
     python bench/bench.py --papers 2000 --pages 20 --repeat 3
+    python bench/bench.py --profile 2000 # one build under cProfile, by package
 
 Every measurement is a ratio taken in one run, so that a busy machine slows
 both sides alike: the Papershelf site against the same content written by hand
 as plain MyST with sphinx-design badges and dropdowns (the baseline), and
 against plain list items with the same words and links but no badges and no
-collapsible notes (the floor); rebuilds
-against the full build; ``-j 2`` against ``-j 1``; linkcheck with its cache
-against without.  Builds run as separate ``sphinx-build`` processes; their
-order alternates between repeats.  The table is printed and a JSON report is
-written (``--json``, default ``_build/bench/report.json``).
+collapsible notes (the floor); the Papershelf site with its index pages (by
+year, by venue) against the same papers as sphinx-needs objects with one
+``needtable`` per index group (the peer); rebuilds against the full build;
+``-j 2`` against ``-j 1``; linkcheck with its cache against without.  Builds
+run as separate ``sphinx-build`` processes; their order alternates between
+repeats.  The time from saving a page to its HTML being rewritten under
+sphinx-autobuild (``make livehtml``) is measured too.  The table is printed and
+a JSON report is written (``--json``, default ``_build/bench/report.json``).
+The synthetic sites are written by ``synthetic.py``.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.server
+import importlib.util
 import json
 import os
-import random
 import re
 import shutil
 import statistics
@@ -30,119 +36,22 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-VENUES = ["ICLR 2024", "ICLR 2025 Oral", "ICLR 2025 Ratings 8 6 6 5", "NeurIPS 2023", "NIPS2023",
-          "NeurIPS 2024 Workshop on Adaptive Foundation Models", "ICML 2024", "ICML 2024 ICL workshop",
-          "ACL 2024", "Findings of ACL 2023", "EMNLP 2024 Findings", "CVPR2024", "ECCV 2024",
-          "AAAI 2025", "TMLR 2024", "Arxiv Jan 2024", "Arxiv 2025.02", "arxiv 2023", ""]
-WORDS = ("in-context learning transformers language models vision reasoning hallucination alignment "
-         "retrieval attention heads task vectors scaling laws chain-of-thought multimodal benchmark "
-         "preference optimization mechanistic interpretability generalization distribution shift "
-         "induction circuits reward models tokens decoding latent space steering").split()
-CHINESE = ["发现模型对于demonstration的顺序很敏感。", "提出了一种新的解码策略来缓解幻觉。",
-           "在合成任务上验证了理论结果。", "实验表明该方法在多个基准上都有提升。",
-           "【insight】视觉信息在深层被逐渐忽略。"]
-MATH = ["$y=\\text{softmax}((1+\\alpha) p_\\theta(y|c,x)-\\alpha p_\\theta(y|x))$", "$s_{T+1}=Ws_T$",
-        "$\\mathcal{L} = -\\sum_i \\log p(y_i|x_i)$"]
-STYLES = ("papershelf", "baseline", "plain")
-KIND_BADGE = {"ICLR": "primary", "NeurIPS": "primary", "ICML": "primary", "ACL": "primary",
-              "CVPR": "primary", "ECCV": "primary", "AAAI": "primary", "TMLR": "secondary",
-              "Arxiv": "light", "arxiv": "light", "EMNLP": "warning", "Findings": "warning"}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import livehtml  # noqa: E402
+from synthetic import CORE_STYLES, STYLES, generate, render, write_site  # noqa: E402
+
+# full build ratios the site aims at, at every size (upper bounds)
+TARGETS = {"ratio_to_baseline": 0.70, "ratio_to_plain": 1.20, "noop_ratio": 0.05, "notes_edit_ratio": 0.10}
+DEFAULT_SIZES = (1000, 2000, 10000)
 
 
-# -- the synthetic papers ------------------------------------------------------------
-
-@dataclass
-class Entry:
-    number: int
-    title: str
-    venue: str
-    year: int
-    arxiv: str
-    code: str
-    summary: str
-    notes: list[str] = field(default_factory=list)
-
-
-def generate(papers: int, seed: int = 7) -> list[Entry]:
-    rng = random.Random(seed)
-    entries = []
-    for number in range(papers):
-        words = rng.sample(WORDS, rng.randint(5, 10))
-        title = " ".join(words).capitalize() + f" ({number})"
-        venue = rng.choice(VENUES)
-        year = 2017 + rng.randint(0, 8)
-        month = rng.randint(1, 12)
-        arxiv = f"{year % 100:02d}{month:02d}.{number:05d}"
-        summary = rng.choice(CHINESE) + " " + " ".join(rng.sample(WORDS, 8)) + "."
-        notes = []
-        if rng.random() < 0.6:
-            notes.append(rng.choice(CHINESE) + " " + rng.choice(MATH) + " " + " ".join(rng.sample(WORDS, 12)) + ".")
-        if rng.random() < 0.3:
-            notes.append("- " + "\n- ".join(rng.choice(CHINESE) for _ in range(3)))
-        entries.append(Entry(number, title, venue, year, arxiv,
-                             f"https://github.com/lab{number % 50}/repo{number}", summary, notes))
-    return entries
-
-
-def write_site(root: Path, style: str, entries: list[Entry], pages: int, links_base: str | None = None) -> Path:
-    """A site of ``entries`` over ``pages`` topic pages, written in ``style``."""
-    if root.exists():
-        shutil.rmtree(root)
-    (root / "topics").mkdir(parents=True)
-    extensions = {"papershelf": '["myst_parser", "sphinx_design", "papershelf"]',
-                  "baseline": '["myst_parser", "sphinx_design"]',
-                  "plain": '["myst_parser"]'}[style]
-    (root / "conf.py").write_text(
-        f'project = "Bench"\nextensions = {extensions}\nhtml_theme = "furo"\n'
-        'myst_enable_extensions = ["dollarmath", "colon_fence"]\nexclude_patterns = ["_build"]\n'
-        'suppress_warnings = ["papershelf.venue"]\nlinkcheck_timeout = 10\nlinkcheck_workers = 10\n'
-        'linkcheck_anchors = False\n', encoding="utf-8")
-    names = [f"topics/topic-{page:03d}" for page in range(pages)]
-    (root / "index.md").write_text("# Bench\n\n```{toctree}\n:maxdepth: 1\n\n" + "\n".join(names) + "\n```\n",
-                                   encoding="utf-8")
-    per_page = -(-len(entries) // pages)
-    for page, name in enumerate(names):
-        chunk = entries[page * per_page:(page + 1) * per_page]
-        body = [f"# Topic {page}\n"]
-        for entry in chunk:
-            body.append(render(entry, style, links_base))
-        (root / f"{name}.md").write_text("\n".join(body), encoding="utf-8")
-    return root
-
-
-def render(entry: Entry, style: str, links_base: str | None = None) -> str:
-    paper_url = f"{links_base}/{entry.number}/abs" if links_base else f"https://arxiv.org/abs/{entry.arxiv}"
-    code_url = f"{links_base}/{entry.number}/code" if links_base else entry.code
-    if style == "papershelf":
-        options = f":venue: {entry.venue}\n" if entry.venue else ""
-        options += f":year: {entry.year}\n" if not entry.venue else ""
-        options += f":paper: {paper_url}\n:code: {code_url}\n"
-        notes = "\n\n".join(entry.notes)
-        return (f"```{{paper}} {entry.title}\n{options}\n{entry.summary}\n"
-                + (f"\n{notes}\n" if notes else "") + "```\n")
-    if style == "baseline":
-        venue = entry.venue
-        badge = KIND_BADGE.get(venue.split(" ")[0].rstrip("0123456789"), "info") if venue else "info"
-        badges = (f"{{bdg-{badge}}}`{venue}` " if venue else "") + f"{{bdg-secondary-line}}`{entry.year}` " \
-            + ("{bdg-success}`read`" if entry.summary else "{bdg-light}`unread`")
-        lines = [f"- **{entry.title}** {badges}", "",
-                 f"  [paper]({paper_url}) · [code]({code_url})", "", f"  {entry.summary}", ""]
-        if entry.notes:
-            lines += ["  :::{dropdown} Notes", ""]
-            for note in entry.notes:
-                lines += ["  " + line if line else "" for line in note.splitlines()] + [""]
-            lines += ["  :::", ""]
-        return "\n".join(lines)
-    # plain: the same words and links, as a list item with no badges and no
-    # collapsible notes
-    lines = [f"- **{entry.title}** ({entry.venue or entry.year}) [paper]({paper_url}) · [code]({code_url})",
-             "", f"  {entry.summary}", ""]
-    for note in entry.notes:
-        lines += ["  " + line if line else "" for line in note.splitlines()] + [""]
-    return "\n".join(lines)
+def peer_available() -> bool:
+    """sphinx-needs is installed only in the benchmark's own virtualenv."""
+    return importlib.util.find_spec("sphinx_needs") is not None
 
 
 # -- running builds -------------------------------------------------------------------
@@ -195,21 +104,32 @@ def touch_edit(path: Path, old: str, new: str) -> None:
 
 # -- the measurements ------------------------------------------------------------------
 
-def measure_builds(workdir: Path, papers: int, pages: int, repeat: int) -> dict[str, object]:
+def measure_builds(workdir: Path, papers: int, pages: int, repeat: int, styles: tuple[str, ...] | None = None,
+                   live_edits: int = 3) -> dict[str, object]:
+    """Every measure of one size.  ``styles`` defaults to all five when
+    sphinx-needs is installed, else to the three that need only the site's
+    requirements; ``live_edits`` saves are timed under sphinx-autobuild when
+    it is installed (0: not measured)."""
+    styles = styles or (STYLES if peer_available() else CORE_STYLES)
     entries = generate(papers)
-    sites = {style: write_site(workdir / style, style, entries, pages) for style in STYLES}
-    times: dict[str, list[float]] = {style: [] for style in STYLES}
+    sites = {style: write_site(workdir / style, style, entries, pages) for style in styles}
+    times: dict[str, list[float]] = {style: [] for style in styles}
     peaks: dict[str, float] = {}
     for round_ in range(repeat):
-        order = STYLES if round_ % 2 == 0 else tuple(reversed(STYLES))
+        order = styles if round_ % 2 == 0 else tuple(reversed(styles))
         for style in order:
             shutil.rmtree(sites[style] / "_build", ignore_errors=True)
             run = sphinx(sites[style], fresh=True)
             times[style].append(run.seconds)
             peaks[style] = max(peaks.get(style, 0.0), run.peak_mb)
     full = {style: statistics.median(values) for style, values in times.items()}
-    ratios = [ours / base for ours, base in zip(times["papershelf"], times["baseline"])]
-    floor = [ours / plain for ours, plain in zip(times["papershelf"], times["plain"])]
+
+    def paired(ours: str, theirs: str) -> float | None:
+        """The median of the per-round ratios: both builds of a round ran
+        back to back, on the same machine load."""
+        if ours not in times or theirs not in times:
+            return None
+        return statistics.median(a / b for a, b in zip(times[ours], times[theirs]))
 
     site = sites["papershelf"]
     outdir = site / "_build" / "html"
@@ -241,22 +161,33 @@ def measure_builds(workdir: Path, papers: int, pages: int, repeat: int) -> dict[
     env_size = (site / "_build" / ".doctrees" / "environment.pickle").stat().st_size
     html_size = sum(path.stat().st_size for path in (outdir / "topics").glob("*.html"))
     baseline_html = sum(path.stat().st_size for path in (sites["baseline"] / "_build" / "html" / "topics").glob("*.html"))
-    return {
-        "papers": papers, "pages": pages, "repeat": repeat,
+    live = None
+    if live_edits and livehtml.available():
+        # on the site just built, as a writer finds it after `make html`
+        live = livehtml.measure_livehtml(site, "topics/topic-000", entry.summary, edits=live_edits)
+    result = {
+        "papers": papers, "pages": pages, "repeat": repeat, "styles": list(styles),
         "full_build_seconds": full,
-        "ratio_to_baseline": statistics.median(ratios),
-        "ratio_to_plain": statistics.median(floor),
+        "ratio_to_baseline": paired("papershelf", "baseline"),
+        "ratio_to_plain": paired("papershelf", "plain"),
+        "ratio_to_needs": paired("papershelf_indexes", "needs"),
+        "index_pages_ratio": paired("papershelf_indexes", "papershelf"),
         "noop_seconds": noop.seconds, "noop_ratio": noop.seconds / full["papershelf"],
         "notes_edit_seconds": notes.seconds, "notes_edit_ratio": notes.seconds / full["papershelf"],
         "notes_edit_reread": notes_read, "notes_edit_written": notes_written,
         "year_edit_seconds": year.seconds, "year_edit_ratio": year.seconds / full["papershelf"],
         "year_edit_written": len(year_written),
+        "livehtml_save_to_page_seconds": live["save_to_page_seconds"] if live else None,
+        "livehtml_samples": live["samples"] if live else None,
         "parallel_ratio": statistics.median(p / s for p, s in zip(parallel_times, serial_times)),
         "env_bytes_per_paper": env_size / papers,
         "html_bytes_per_paper": html_size / papers,
         "baseline_html_bytes_per_paper": baseline_html / papers,
         "peak_memory_mb": peaks,
     }
+    result["targets"] = TARGETS
+    result["meets_targets"] = {key: result[key] <= bound for key, bound in TARGETS.items()}
+    return result
 
 
 def _reread(output: str) -> int | None:
@@ -334,26 +265,44 @@ def measure_linkcheck(workdir: Path, links: int, hosts: int, latency: float) -> 
 def table(results: list[dict[str, object]], linkcheck: dict[str, object] | None) -> str:
     rows = [("measure", *[f"{r['papers']:,} papers" for r in results], "target")]
 
-    def add(label: str, key, fmt: str, target: str = "") -> None:
-        rows.append((label, *[fmt.format(key(r)) for r in results], target))
+    def add(label: str, key, fmt: str, target: str = "", bound: float | None = None) -> None:
+        cells = []
+        for result in results:
+            value = key(result)
+            cell = "n/a" if value is None else fmt.format(value)
+            if bound is not None and value is not None:
+                cell += " ok" if value <= bound else " OVER"
+            cells.append(cell)
+        rows.append((label, *cells, target))
 
-    add("full build, Papershelf (s)", lambda r: r["full_build_seconds"]["papershelf"], "{:.1f}")
-    add("full build, baseline by hand (s)", lambda r: r["full_build_seconds"]["baseline"], "{:.1f}")
-    add("full build, plain list items (s)", lambda r: r["full_build_seconds"]["plain"], "{:.1f}")
-    add("Papershelf / baseline", lambda r: r["ratio_to_baseline"], "{:.2f}x", "<= 0.70x")
-    add("Papershelf / plain", lambda r: r["ratio_to_plain"], "{:.2f}x", "~<= 1.3x")
-    add("no-op rebuild / full", lambda r: r["noop_ratio"], "{:.1%}", "< 5%")
-    add("notes edit / full", lambda r: r["notes_edit_ratio"], "{:.1%}")
+    def full(style: str):
+        return lambda r: r["full_build_seconds"].get(style)
+
+    add("full build, Papershelf (s)", full("papershelf"), "{:.1f}")
+    add("full build, baseline by hand (s)", full("baseline"), "{:.1f}")
+    add("full build, plain list items (s)", full("plain"), "{:.1f}")
+    add("full build, Papershelf + 2 index pages (s)", full("papershelf_indexes"), "{:.1f}")
+    add("full build, sphinx-needs + needtables (s)", full("needs"), "{:.1f}")
+    add("Papershelf / baseline", lambda r: r["ratio_to_baseline"], "{:.2f}x",
+        f"<= {TARGETS['ratio_to_baseline']:.2f}x", TARGETS["ratio_to_baseline"])
+    add("Papershelf / plain", lambda r: r["ratio_to_plain"], "{:.2f}x",
+        f"<= {TARGETS['ratio_to_plain']:.2f}x", TARGETS["ratio_to_plain"])
+    add("Papershelf / sphinx-needs (both with indexes)", lambda r: r.get("ratio_to_needs"), "{:.2f}x")
+    add("index pages: with / without", lambda r: r.get("index_pages_ratio"), "{:.2f}x")
+    add("no-op rebuild / full", lambda r: r["noop_ratio"], "{:.1%}", "< 5%", TARGETS["noop_ratio"])
+    add("notes edit / full", lambda r: r["notes_edit_ratio"], "{:.1%}", "< 10%", TARGETS["notes_edit_ratio"])
     add("notes edit: pages re-read", lambda r: r["notes_edit_reread"], "{}", "1")
     add("notes edit: pages written", lambda r: len(r["notes_edit_written"]), "{}", "page + its indexes")
     add("year edit / full", lambda r: r["year_edit_ratio"], "{:.1%}")
     add("year edit: pages written", lambda r: r["year_edit_written"], "{}")
+    add("livehtml: save to page rewritten (s)", lambda r: r.get("livehtml_save_to_page_seconds"), "{:.1f}")
     add("-j 2 / -j 1", lambda r: r["parallel_ratio"], "{:.2f}x", "<= 1.10x")
     add("environment per paper (B)", lambda r: r["env_bytes_per_paper"], "{:.0f}", "< 400")
     add("HTML per paper, topic pages (B)", lambda r: r["html_bytes_per_paper"], "{:.0f}", "< 3,000")
     add("HTML per paper, baseline (B)", lambda r: r["baseline_html_bytes_per_paper"], "{:.0f}")
-    add("peak memory, Papershelf (MB)", lambda r: r["peak_memory_mb"]["papershelf"], "{:.0f}")
-    add("peak memory, baseline (MB)", lambda r: r["peak_memory_mb"]["baseline"], "{:.0f}")
+    add("peak memory, Papershelf (MB)", lambda r: r["peak_memory_mb"].get("papershelf"), "{:.0f}")
+    add("peak memory, baseline (MB)", lambda r: r["peak_memory_mb"].get("baseline"), "{:.0f}")
+    add("peak memory, sphinx-needs (MB)", lambda r: r["peak_memory_mb"].get("needs"), "{:.0f}")
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
     lines = [" | ".join(str(cell).ljust(width) for cell, width in zip(row, widths)) for row in rows]
     lines.insert(1, "-+-".join("-" * width for width in widths))
@@ -375,17 +324,42 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--links", type=int, default=1000, help="unique links for the linkcheck run (0: skip)")
     parser.add_argument("--hosts", type=int, default=20)
     parser.add_argument("--latency", type=float, default=0.010)
+    parser.add_argument("--live-edits", type=int, default=3,
+                        help="saves timed under sphinx-autobuild per size (0: skip)")
+    parser.add_argument("--profile", type=int, metavar="N",
+                        help="instead: build the Papershelf site of N papers under cProfile and print, per package, "
+                             "the functions that cost most")
+    parser.add_argument("--top", type=int, default=25, help="functions per package and ordering (--profile)")
     parser.add_argument("--workdir", type=Path, help="where the sites are built (default: a temporary folder)")
     parser.add_argument("--json", type=Path, default=Path("_build/bench/report.json"))
     args = parser.parse_args(argv)
-    sizes = args.papers or ([1000] if args.quick else [1000, 10000])
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="papershelf-bench-"))
+    try:
+        if args.profile:
+            import profiling
+
+            pages = args.pages or max(1, args.profile // 100)
+            profiling.run_profile(args.profile, pages, workdir, args.top,
+                                  save=args.json.parent / f"profile-{args.profile}.prof")
+            return 0
+        return _bench(args, workdir)
+    finally:
+        if not args.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _bench(args: argparse.Namespace, workdir: Path) -> int:
+    sizes = args.papers or ([1000] if args.quick else list(DEFAULT_SIZES))
+    if not peer_available():
+        print("sphinx-needs is not installed: the peer is not measured (`make bench` installs it)", flush=True)
+    if args.live_edits and not livehtml.available():
+        print("sphinx-autobuild is not installed: livehtml is not measured (`make bench` installs it)", flush=True)
     results = []
     for papers in sizes:
         pages = args.pages or max(1, papers // 100)
         repeat = args.repeat or (1 if papers >= 5000 else 3)
         print(f"building {papers:,} papers over {pages} pages, {repeat} paired run(s)...", flush=True)
-        results.append(measure_builds(workdir / f"n{papers}", papers, pages, repeat))
+        results.append(measure_builds(workdir / f"n{papers}", papers, pages, repeat, live_edits=args.live_edits))
     linkcheck = None
     if args.links:
         print(f"linkcheck, {args.links:,} links...", flush=True)
@@ -396,8 +370,6 @@ def main(argv: list[str] | None = None) -> int:
     args.json.write_text(json.dumps({"builds": results, "linkcheck": linkcheck}, indent=2, ensure_ascii=False)
                          + "\n", encoding="utf-8")
     print(f"\nreport: {args.json}")
-    if not args.workdir:
-        shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 
