@@ -67,11 +67,13 @@ _ORGANISATION_WORDS = frozenset({
 _HEX = frozenset("0123456789abcdefABCDEF")
 
 
+#: the control characters (category Cc) that are not whitespace
+_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+
+
 def _plain(text: str) -> str:
     """Whitespace runs as one space, control characters dropped."""
-    text = "".join(char for char in text
-                   if char.isspace() or unicodedata.category(char) != "Cc")
-    return " ".join(text.split())
+    return " ".join(_CONTROL_RE.sub("", text).split())
 
 
 def to_latex(text: str) -> str:

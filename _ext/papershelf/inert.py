@@ -14,6 +14,7 @@ author is trusted turns this off with ``papershelf_trust_html = True``.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -113,11 +114,12 @@ def _clean_raw(node: nodes.raw, docname: str, lines: range) -> None:
 
 
 def _own_source(document: nodes.document) -> str:
-    return _normal(document.get("source") or document.current_source or "")
+    return document.get("source") or document.current_source or ""
 
 
-def _normal(path: str) -> str:
-    return str(Path(path).resolve()) if path else ""
+@functools.lru_cache(maxsize=1024)
+def _same_file(one: str, two: str) -> bool:
+    return Path(one).resolve() == Path(two).resolve()
 
 
 def _foreign(node: nodes.Node, own: str) -> bool:
@@ -126,11 +128,12 @@ def _foreign(node: nodes.Node, own: str) -> bool:
         return False
     if isinstance(node, nodes.raw) and node.get("source"):
         return True   # ``raw`` with ``:file:`` or ``:url:``
-    if isinstance(node, nodes.literal_block) and node.get("source") and _normal(node["source"]) != own:
+    if isinstance(node, nodes.literal_block) and node.get("source") and not _same_file(node["source"], own):
         return True   # ``literalinclude``
     source = node.source
-    return bool(source and own and _normal(source.split(":", 1)[0] if source.startswith("<") else source) != own
-                and not source.startswith("<"))
+    if not source or not own or source == own or source.startswith("<"):
+        return False
+    return not _same_file(source, own)
 
 
 def _describe(node: nodes.Node) -> str:
