@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -32,7 +33,8 @@ def test_example_entry(app):
     # badges: venue coloured by kind, year, status, tags
     assert '<span class="ps-badge ps-venue ps-kind-conference" title="ICLR 2024 (conference)">ICLR</span>' in html
     assert '<span class="ps-badge ps-year" title="Year">2024</span>' in html
-    assert '<span class="ps-badge ps-status ps-status-read"' in html
+    # "read", the status most papers have, is the quiet default: no badge, the data stays
+    assert "ps-status-read" not in html and 'data-status="read"' in html
     assert '>task vectors</span>' in html and '>interpretability</span>' in html
     # link buttons are real links
     assert re.search(r'<a class="ps-link ps-link-paper reference external" '
@@ -115,7 +117,7 @@ def test_other_builders_render_the_entries(app):
     app.build()
     text = (app.outdir / "index.txt").read_text(encoding="utf-8")
     assert "Function Vectors in Large Language Models" in text
-    assert "ICLR 2024 read task vectors interpretability" in text
+    assert "ICLR 2024 task vectors interpretability" in text
     assert "Longer notes" in text
     assert warnings_of(app) == []
 
@@ -155,3 +157,24 @@ def test_search_results_for_papers_link_to_their_entries(app):
             assert f'id="{anchor}"' in html, (shown, anchor)
             checked += 1
     assert checked == len({key.casefold() for key, *_ in app.env.domains["paper"].get_objects()}) > 3
+
+
+def test_year_headings_say_the_year_once_and_catch_a_paper_of_another_year(make_apps, tmp_path):
+    from conftest import copy_root, warnings_of
+
+    srcdir = copy_root(tmp_path, "basic")
+    (srcdir / "years.md").write_text(
+        "# Years\n\n## 2024\n\n"
+        "```{paper} A paper of its heading's year\n:venue: ICLR 2024\n```\n\n"
+        "```{paper} A paper filed under the wrong year\n:venue: ICLR 2025\n```\n", encoding="utf-8")
+    (srcdir / "index.md").write_text((srcdir / "index.md").read_text(encoding="utf-8")
+                                     .replace("other\n", "other\nyears\n"), encoding="utf-8")
+    app = make_apps("html", srcdir=srcdir, freshenv=True)
+    app.build()
+    html = (Path(app.outdir) / "years.html").read_text(encoding="utf-8")
+    right, wrong = html.split('data-key="a-paper-filed-under-the-wrong-year"')
+    assert "ps-year" not in right.split("<article", 2)[-1]      # the heading says 2024
+    assert '<span class="ps-badge ps-year" title="Year">2025</span>' in wrong
+    assert [line.split("years.md:", 1)[1] for line in warnings_of(app) if "years.md" in line] == [
+        "9: WARNING: the paper's year is 2025 but it is under the heading 2024: move it, or correct "
+        "its :year: or :venue: [papershelf.year]"]

@@ -6,14 +6,14 @@ import re
 import sys
 from pathlib import Path
 
-from conftest import copy_root, copy_site, search_index, warnings_of
+from conftest import unexpected_warnings, copy_root, copy_site, search_index, warnings_of
 
 
 def test_site_builds_without_warnings(make_app, tmp_path):
     srcdir = copy_site(tmp_path / "site")
     app = make_app("html", srcdir=srcdir, builddir=tmp_path / "build", freshenv=True)
     app.build()
-    assert warnings_of(app) == []
+    assert unexpected_warnings(app) == []
     outdir = Path(app.outdir)
     pages = sorted((srcdir / "papers").rglob("*.md"))
     assert len(pages) > 20

@@ -102,6 +102,10 @@ class RefView:
 
 # -- badges ------------------------------------------------------------------
 
+#: The status most papers of a shelf have, shown by no badge: a badge says
+#: something only where a paper is skimmed or still unread.
+QUIET_STATUS = "read"
+
 def badges(venue: Venue, year: int | None, status: str, rating: Sequence[int],
            tags: Sequence[str]) -> tuple[Badge, ...]:
     """Venue, extras, year, status, rating and tags, as badges."""
@@ -112,7 +116,8 @@ def badges(venue: Venue, year: int | None, status: str, rating: Sequence[int],
     shown.extend(Badge(extra, "ps-extra") for extra in venue.extras)
     if year:
         shown.append(Badge(str(year), "ps-year", "Year"))
-    shown.append(Badge(status, f"ps-status ps-status-{status}", "Reading status"))
+    if status != QUIET_STATUS:
+        shown.append(Badge(status, f"ps-status ps-status-{status}", "Reading status"))
     if rating:
         mean = sum(rating) / len(rating)
         shown.append(Badge(" / ".join(map(str, rating)), "ps-rating", f"Reviewer ratings, mean {mean:.2f}"))
@@ -135,8 +140,10 @@ def filter_data(key: str, venue: Venue, year: int | None, status: str, tags: Seq
     return tuple((name, value) for name, value in data.items() if value)
 
 
-def entry_badges(entry: Entry) -> tuple[Badge, ...]:
-    return badges(entry.venue, entry.year, entry.status, entry.rating, entry.tags)
+def entry_badges(entry: Entry, year_heading: int | None = None) -> tuple[Badge, ...]:
+    """An entry's badges; the year is left out under a heading that says it."""
+    year = None if entry.year == year_heading else entry.year
+    return badges(entry.venue, year, entry.status, entry.rating, entry.tags)
 
 
 def entry_data(entry: Entry) -> tuple[tuple[str, str], ...]:

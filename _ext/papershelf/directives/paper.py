@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 from docutils.statemachine import StringList
+from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
 from .. import model
@@ -22,7 +23,7 @@ from ..diagnostics import warn
 from ..model import LINK_LABELS, Entry, Link
 from ..options import read_options
 from ..inert import make_inert
-from ..nodes import badges_node, paper_abstract, paper_entry, paper_notes, paper_title
+from ..nodes import badges_node, paper_abstract, paper_badges, paper_entry, paper_notes, paper_title
 from ..venues import Venue, get_parser
 from ..views import entry_badges, entry_data
 
@@ -270,3 +271,40 @@ def _spaced(parent: nodes.Element, children: list[nodes.Node], separator: str = 
             parent += nodes.Text(separator)
         parent += child
     return parent
+
+
+class YearSections(SphinxTransform):
+    """Entries under a year heading (``## 2024``): the year badge, which the
+    heading already says, is left out, and an entry whose year is another one
+    gets a ``papershelf.year`` warning.  A transform, once the page's sections
+    exist, so that it reads the same in MyST and reStructuredText."""
+
+    default_priority = 880
+
+    def apply(self, **kwargs) -> None:
+        if "paper" not in self.env.domains or not self.env.domains["paper"].entries.get(self.env.docname):
+            return
+        for entry in self.document.findall(paper_entry):
+            year = entry.get("data", {}).get("year")
+            heading = _year_heading(entry)
+            if heading is None or not year:
+                continue
+            if int(year) != heading:
+                warn(f"the paper's year is {year} but it is under the heading {heading}: move it, "
+                     "or correct its :year: or :venue:", "year", entry)
+                continue
+            for badges in entry.findall(paper_badges):
+                badges["badges"] = [badge for badge in badges["badges"] if "ps-year" not in badge[1].split()]
+                text = " ".join(badge[0] for badge in badges["badges"])
+                badges.clear()
+                badges += nodes.Text(text)
+
+
+def _year_heading(node: nodes.Node) -> int | None:
+    """The year of the section ``node`` is in, when its title is a year."""
+    while node is not None and not isinstance(node, nodes.section):
+        node = node.parent
+    if node is None or not node.children or not isinstance(node[0], nodes.title):
+        return None
+    title = node[0].astext().strip()
+    return int(title) if re.fullmatch(r"(19|20)\d\d", title) else None
