@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_root, warnings_of
+from conftest import warnings_of
+from linkcheck_sites import closed_port, paper, run, site, statuses
 from papershelf.linkcheck.cache import CACHE_NAME, LinkCache
 from papershelf.linkcheck.check import normal_redirect
 
@@ -108,47 +109,6 @@ def servers():
 @pytest.fixture
 def server(servers):
     return servers()
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def site(tmp_path: Path, port: int, pages: dict[str, str], **conf: object) -> Path:
-    """A test site whose pages link to the local server (``{base}``)."""
-    srcdir = copy_root(tmp_path, "linkcheck")
-    base = f"http://127.0.0.1:{port}"
-    names = [name for name in pages if name != "index"]
-    index = pages.get("index", "# Links\n")
-    if names:
-        index += "\n```{toctree}\n" + "\n".join(names) + "\n```\n"
-    for name, text in {**pages, "index": index}.items():
-        (srcdir / f"{name}.md").write_text(text.replace("{base}", base), encoding="utf-8")
-    (srcdir / "index.md.in").unlink()
-    with (srcdir / "conf.py").open("a", encoding="utf-8") as handle:
-        for name, value in conf.items():
-            handle.write(f"{name} = {value!r}\n")
-    return srcdir
-
-
-def paper(title: str, **links: str) -> str:
-    options = "".join(f":{label}: {url}\n" for label, url in links.items())
-    return f"\n```{{paper}} {title}\n{options}```\n"
-
-
-def run(make_apps, srcdir: Path, builddir: Path | None = None):
-    app = make_apps("linkcheck", srcdir=srcdir, builddir=builddir or srcdir / "_build")
-    app.build()
-    results = {Path(json.loads(line)["uri"]).name or json.loads(line)["uri"]: json.loads(line)
-               for line in (app.outdir / "output.json").read_text(encoding="utf-8").splitlines()}
-    report = json.loads((app.outdir / "papers-report.json").read_text(encoding="utf-8"))
-    return app, results, report
-
-
-def statuses(results) -> dict[str, str]:
-    return {name: result["status"] for name, result in results.items()}
 
 
 def test_statuses_of_a_paper_list(make_apps, tmp_path, server):

@@ -98,6 +98,7 @@ class PaperLinkcheckBuilder(CheckExternalLinksBuilder):
                 settled.append(result)
             else:
                 jobs.append(Job(uri, link.docname, link.lineno, origin_of(uri)))
+        checked = {job.uri for job in jobs}
         if self.cache is not None and self.written >= set(self.env.found_docs):
             # a full run: links the site no longer has are forgotten
             self.cache.keep_only(set(self.hyperlinks))
@@ -111,7 +112,7 @@ class PaperLinkcheckBuilder(CheckExternalLinksBuilder):
                     if result is not None:
                         self.results.append(result)
                         self.process_result(result)
-                        if self.cache is not None and not result.cached:
+                        if self.cache is not None and result.uri in checked:
                             self.cache.record(result.uri, result.status, time.time(), info=result.message,
                                               remember=result.remember)
                     if self.cache is not None and self.cache.due():

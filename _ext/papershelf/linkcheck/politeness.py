@@ -60,8 +60,11 @@ class Hosts:
         return float(host_setting(self.intervals, host_of(f"//{origin}"), self.default_interval))
 
     def cap(self, origin: str) -> int:
-        """A host with an interval gets one request at a time."""
-        return self.max_connections if self.interval(origin) <= 0 else 1
+        """A host with an interval gets one request at a time, and so does a
+        host that could not be connected to lately (until it answers)."""
+        if self.interval(origin) > 0 or self._failures[origin]:
+            return 1
+        return self.max_connections
 
     # -- slots (call with the lock held, or through acquire) -------------------
 
