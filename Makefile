@@ -21,6 +21,10 @@ PIP         := $(BIN)/python -m pip --disable-pip-version-check --quiet
 DOCS_STAMP := $(VENV)/.papershelf-docs
 TEST_STAMP := $(VENV)/.papershelf-test
 DEV_STAMP  := $(VENV)/.papershelf-dev
+# The linkcheck tests also run on the oldest Sphinx that pyproject.toml accepts.
+OLDEST       := $(VENV)/oldest-sphinx
+OLDEST_STAMP := $(OLDEST)/.papershelf-test
+LINKCHECK_TESTS := tests/test_linkcheck.py tests/test_linkcheck_faults.py
 
 .DEFAULT_GOAL := help
 
@@ -29,10 +33,10 @@ SEEDS       := tests/data/seeds
 SEED_NOTES  := $(SEEDS)/000_5318163b812544db.txt
 SEED_LIST   := $(SEEDS)/002_693c5a4983cc91e3.txt
 
-.PHONY: help test bench livehtml clean distclean venv import import-seeds linkcheck-clean
+.PHONY: help test bench livehtml clean distclean venv import import-seeds linkcheck-clean test-linkcheck-oldest
 
 # Files make must never try to build with the catch-all rule below.
-Makefile requirements.txt requirements-test.txt requirements-dev.txt pyproject.toml: ;
+Makefile requirements.txt requirements-test.txt requirements-dev.txt requirements-oldest.txt pyproject.toml: ;
 
 help: $(DOCS_STAMP)
 	@echo "Papershelf targets:"
@@ -42,6 +46,7 @@ help: $(DOCS_STAMP)
 	@echo "              (BENCH_ARGS=--quick: 1,000 papers only)"
 	@echo "  linkcheck   check every external link (report: $(BUILDDIR)/linkcheck/papers-report.txt)"
 	@echo "  linkcheck-clean  forget the links found working, so the next linkcheck checks all"
+	@echo "  test-linkcheck-oldest  the linkcheck tests on the oldest Sphinx pyproject.toml accepts"
 	@echo "  livehtml    serve the site and rebuild it on every save"
 	@echo "  import      SOURCE=list.md OUT=papers/name [TITLE=...] [FORCE=1]:"
 	@echo "              turn a Markdown reading list into topic pages"
@@ -67,6 +72,16 @@ $(DEV_STAMP): requirements-dev.txt $(TEST_STAMP)
 	$(PIP) install -r requirements-dev.txt
 	@touch $@
 
+$(OLDEST)/bin/python:
+	$(PYTHON) -m venv $(OLDEST)
+
+# the test requirements, then the oldest Sphinx (and what it needs) over them
+$(OLDEST_STAMP): requirements-oldest.txt requirements-test.txt requirements.txt pyproject.toml | $(OLDEST)/bin/python
+	$(OLDEST)/bin/python -m pip --disable-pip-version-check --quiet install -r requirements-test.txt
+	$(OLDEST)/bin/python -m pip --disable-pip-version-check --quiet install -r requirements-oldest.txt
+	$(OLDEST)/bin/python -m pip --disable-pip-version-check --quiet install --no-deps -e .
+	@touch $@
+
 venv: $(DEV_STAMP)
 
 test: $(TEST_STAMP)
@@ -89,7 +104,10 @@ import-seeds: $(DOCS_STAMP)
 	$(MAKE) --no-print-directory import SOURCE=$(SEED_LIST) OUT=papers/reading-list TITLE="Reading list" FORCE=1
 
 linkcheck-clean:
-	rm -f "$(BUILDDIR)/linkcheck/papershelf-cache.json"
+	rm -f "$(BUILDDIR)/linkcheck/papershelf-cache.json" "$(BUILDDIR)"/linkcheck/.papershelf-cache.json.*.tmp
+
+test-linkcheck-oldest: $(OLDEST_STAMP)
+	$(OLDEST)/bin/python -m pytest -p no:cacheprovider $(LINKCHECK_TESTS) $(PYTEST_ARGS)
 
 clean:
 	rm -rf "$(BUILDDIR)"
