@@ -11,7 +11,6 @@ import threading
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
@@ -294,3 +293,17 @@ def test_cache_entries_spread_over_time(tmp_path):
     cache.record("https://example.org/0", "broken", now=1.0)
     assert "https://example.org/0" not in cache.entries
 
+
+
+def test_linkcheck_process_uri_rewrites_links_and_the_report_follows(make_apps, tmp_path, server):
+    port = server.server_address[1]
+    srcdir = site(tmp_path, port, {"index": "# Links\n" + paper("Moved", paper="{base}/old-place")})
+    with (srcdir / "conf.py").open("a", encoding="utf-8") as handle:
+        handle.write("def setup(app):\n    app.connect('linkcheck-process-uri', "
+                     "lambda app, uri: uri.replace('/old-place', '/missing'))\n")
+    _, results, report = run(make_apps, srcdir)
+    assert statuses(results) == {"missing": "broken"}
+    assert server.hits("/old-place") == 0
+    [moved] = report["pages"]["index"]
+    assert moved["title"] == "Moved"
+    assert [(link["label"], link["url"]) for link in moved["links"]] == [("paper", f"http://127.0.0.1:{port}/missing")]

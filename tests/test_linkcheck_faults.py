@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import warnings_of
-from linkcheck_sites import NeverAccepting, paper, read_results, run, site, start_fault_server, statuses, write_pages
+from linkcheck_sites import NeverAccepting, paper, run, site, start_fault_server, statuses, write_pages
 from papershelf.linkcheck.cache import CACHE_NAME, LinkCache
 
 #: Slack for building the test site and starting Sphinx, on a busy machine.
@@ -52,7 +52,8 @@ def test_a_page_sent_a_byte_at_a_time_ends_at_the_links_deadline(make_apps, tmp_
     """Each byte comes well within linkcheck_timeout, so only a deadline for
     the whole link can end the anchor's search."""
     links = "".join(paper(f"P{n}", paper=f"{{base}}/trickle?n={n}#results") for n in range(3))
-    srcdir = site(tmp_path, fault_server.server_address[1], {"index": "# Links\n" + links + paper("Ok", paper="{base}/ok")},
+    pages = {"index": "# Links\n" + links + paper("Ok", paper="{base}/ok")}
+    srcdir = site(tmp_path, fault_server.server_address[1], pages,
                   linkcheck_timeout=1, papershelf_linkcheck_deadline=2, papershelf_linkcheck_max_connections=2)
     app, results, report, elapsed = timed_run(make_apps, srcdir)
     assert statuses(results) == {"trickle?n=0": "timeout", "trickle?n=1": "timeout", "trickle?n=2": "timeout",
@@ -87,7 +88,8 @@ def test_a_huge_page_is_read_only_up_to_the_anchor_limit(make_apps, tmp_path, fa
 def test_a_host_that_never_accepts_is_given_up_on(make_apps, tmp_path, fault_server, never_accepting):
     dead = f"http://127.0.0.1:{never_accepting.port}"
     links = "".join(paper(f"P{n}", paper=f"{dead}/{n}") for n in range(8))
-    srcdir = site(tmp_path, fault_server.server_address[1], {"index": "# Links\n" + links + paper("Ok", paper="{base}/ok")},
+    pages = {"index": "# Links\n" + links + paper("Ok", paper="{base}/ok")}
+    srcdir = site(tmp_path, fault_server.server_address[1], pages,
                   linkcheck_timeout=1, papershelf_linkcheck_unreachable_after=2,
                   papershelf_linkcheck_max_connections=2, papershelf_linkcheck_deadline=20)
     app, results, report, elapsed = timed_run(make_apps, srcdir)

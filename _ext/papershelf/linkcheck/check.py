@@ -113,9 +113,11 @@ class Attempt:
     """One run of a link's check: what it is doing, for the message when it
     runs out of time, and what to let go of when it is given up on."""
 
-    def __init__(self, hosts: Hosts, deadline: float, held: str | None) -> None:
+    def __init__(self, hosts: Hosts, deadline: float, held: str | None, limit: float) -> None:
         self.hosts = hosts
         self.deadline = deadline
+        #: the link's deadline in seconds, for messages
+        self.limit = limit
         self.doing = "starting"
         self.connecting_to: str | None = None
         self.cancelled = threading.Event()
@@ -208,7 +210,7 @@ class LinkChecker:
                     break
         except DeadlinePassed as passed:
             return Outcome(self.settings.timeout_status,
-                           f"no result within the link's deadline ({passed})")
+                           f"no result within the link's deadline of {attempt.limit:g} s ({passed})")
         except HostGivenUp as given_up:
             return unreachable(str(given_up), self.hosts.dead.get(str(given_up), ""))
         return outcome

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -146,7 +146,6 @@ class Job:
     not_before: float = 0.0
     #: the monotonic time by which its check must end, set when it first starts
     deadline: float | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class LinkQueue:

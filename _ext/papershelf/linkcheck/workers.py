@@ -109,7 +109,7 @@ class Pool:
             job.deadline = now + self.link_deadline
             if self.run_end is not None:
                 job.deadline = min(job.deadline, self.run_end)
-        attempt = Attempt(self.hosts, job.deadline, job.origin)
+        attempt = Attempt(self.hosts, job.deadline, job.origin, self.link_deadline)
         box: list[Outcome | Retry] = []
 
         def check() -> None:
