@@ -77,6 +77,8 @@ class FaultServer(ThreadingHTTPServer):
     - ``/huge``: a page of ``huge_length`` bytes sent as fast as it is read,
       the anchor ``#early`` in its first kilobyte and no other;
     - ``/hang``: answers only once ``release`` is set;
+    - ``/stall``: a page that stops after its first bytes, until ``release``;
+    - ``/cut``: a page whose connection closes after its first bytes;
     - ``/always-429``: 429 without Retry-After;
     - ``/challenge``: 403 with a challenge header;
     - ``/redirect/N``: N redirects, then ``/ok``.
@@ -129,6 +131,14 @@ class FaultHandler(BaseHTTPRequestHandler):
             self._headers(200, {"Content-Type": "text/html", "Content-Length": str(server.huge_length)})
             if body:
                 self._huge(path)
+        elif path in ("/stall", "/cut"):
+            self._headers(200, {"Content-Type": "text/html", "Content-Length": "100000"})
+            if body:
+                self.wfile.write(b"<html><body><p>the start")
+                self.wfile.flush()
+                if path == "/stall":
+                    server.release.wait()
+            self.close_connection = True
         elif path == "/hang":
             while not server.release.wait(0.1):
                 pass

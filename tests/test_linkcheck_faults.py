@@ -67,6 +67,17 @@ def test_a_page_sent_a_byte_at_a_time_ends_at_the_links_deadline(make_apps, tmp_
     assert report["totals"]["timeout"] == 3 and app.statuscode == 1
 
 
+def test_a_page_that_stops_or_is_cut_short_while_its_anchor_is_looked_for(make_apps, tmp_path, fault_server):
+    srcdir = site(tmp_path, fault_server.server_address[1],
+                  {"index": "# Links\n" + paper("Stalled", paper="{base}/stall#results", code="{base}/cut#results")},
+                  linkcheck_timeout=1, papershelf_linkcheck_deadline=20)
+    app, results, _, elapsed = timed_run(make_apps, srcdir)
+    assert statuses(results) == {"stall": "timeout", "cut": "broken"}
+    assert "Read timed out" in results["stall"]["info"]
+    assert results["cut"]["info"].startswith("ProtocolError: ")
+    assert elapsed < 20 + SLACK
+
+
 def test_a_huge_page_is_read_only_up_to_the_anchor_limit(make_apps, tmp_path, fault_server):
     srcdir = site(tmp_path, fault_server.server_address[1],
                   {"index": "# Links\n" + paper("Huge", paper="{base}/huge#results")

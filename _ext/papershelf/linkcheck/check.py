@@ -29,6 +29,7 @@ from requests.exceptions import (
     Timeout,
     TooManyRedirects,
 )
+from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError
 
 from .politeness import Hosts, host_of, host_setting, origin_of
 
@@ -252,6 +253,11 @@ class LinkChecker:
             try:
                 self.hosts.reached(origin, ok=response.status_code < 400)
                 outcome = self._judge(req_url, anchor, response, origin, redirect_code, attempt)
+            except ReadTimeoutError as error:
+                # reading the page for its anchor: ``requests`` wraps none of these
+                return Outcome(self.settings.timeout_status, str(error))
+            except (ProtocolError, DecodeError, OSError) as error:
+                return Outcome("broken", f"{error.__class__.__name__}: {error}")
             finally:
                 attempt.reading(None)
                 response.close()
