@@ -307,3 +307,15 @@ def test_linkcheck_process_uri_rewrites_links_and_the_report_follows(make_apps, 
     [moved] = report["pages"]["index"]
     assert moved["title"] == "Moved"
     assert [(link["label"], link["url"]) for link in moved["links"]] == [("paper", f"http://127.0.0.1:{port}/missing")]
+
+
+def test_a_backoff_pair_of_earlier_versions_still_works_with_a_warning(make_apps, tmp_path, server):
+    srcdir = site(tmp_path, server.server_address[1], {"index": "# Links\n" + paper("A", paper="{base}/retry-none")},
+                  papershelf_linkcheck_backoff=(0.2, 60))
+    app, results, _ = run(make_apps, srcdir)
+    assert statuses(results) == {"retry-none": "working"}
+    times = [at for _, _, at in server.log]
+    assert len(times) == 3 and 0.2 <= times[1] - times[0] < 5    # the pair's first number, not the default 5 s
+    assert [line for line in warnings_of(app) if "backoff" in line] == [
+        f"{srcdir / 'conf.py'}:5: WARNING: papershelf_linkcheck_backoff is the first wait after a 429 without "
+        "Retry-After; the longest wait is linkcheck_rate_limit_timeout [papershelf.config]"]
