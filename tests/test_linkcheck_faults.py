@@ -249,6 +249,7 @@ def test_a_save_that_fails_half_way_leaves_the_previous_cache(tmp_path):
     done = subprocess.run([sys.executable, "-c", SAVER, str(path), "disk-full"], capture_output=True, check=True)
     assert done.stdout == b"failed: File too large\n"
     assert path.read_bytes() == before              # not cut to the 4 kB written
+    assert path.stat().st_mode & 0o777 == 0o644     # as readable as a file written in place
     assert sorted(p.name for p in tmp_path.iterdir()) == [CACHE_NAME]   # and no temporary file left
 
 

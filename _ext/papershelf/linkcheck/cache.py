@@ -118,8 +118,14 @@ class LinkCache:
         flushed to disk, then moved over the old one."""
         data = {"version": CACHE_VERSION, "links": dict(sorted(self.entries.items()))}
         text = json.dumps(data, indent=1) + "\n"
+        # the old file's permissions (a temporary file is only its owner's)
+        try:
+            mode = self.path.stat().st_mode & 0o777
+        except OSError:
+            mode = 0o644
         handle, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
         try:
+            os.chmod(temporary, mode)
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 stream.write(text)
                 stream.flush()
