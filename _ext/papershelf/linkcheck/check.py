@@ -121,6 +121,8 @@ class Attempt:
         self.limit = limit
         self.doing = "starting"
         self.connecting_to: str | None = None
+        #: the host being waited for (its answer or its page), if any
+        self.talking_to: str | None = None
         self.cancelled = threading.Event()
         self._lock = threading.Lock()
         self._held: list[str] = [held] if held else []
@@ -159,6 +161,14 @@ class Attempt:
             self._response = response
         if self.cancelled.is_set() and response is not None:
             _shut(response)
+
+    def overran(self) -> None:
+        """Count the deadline passed against the host being waited for, once
+        (the check and the worker that gives up on it may both see it)."""
+        with self._lock:
+            origin, self.talking_to = self.talking_to, None
+        if origin:
+            self.hosts.overran(origin, self.limit)
 
     def cancel(self) -> None:
         """Give up: free the host's slots and stop a read in progress."""
@@ -210,10 +220,11 @@ class LinkChecker:
                 if not (isinstance(outcome, Outcome) and outcome.status == "broken"):
                     break
         except DeadlinePassed as passed:
+            attempt.overran()
             return Outcome(self.settings.timeout_status,
                            f"no result within the link's deadline of {attempt.limit:g} s ({passed})")
         except HostGivenUp as given_up:
-            return unreachable(str(given_up), self.hosts.dead.get(str(given_up), ""))
+            return given_up_outcome(self.hosts, str(given_up))
         return outcome
 
     def _anchor_to_find(self, req_url: str, anchor: str) -> str:
@@ -253,6 +264,9 @@ class LinkChecker:
             try:
                 self.hosts.reached(origin, ok=response.status_code < 400)
                 outcome = self._judge(req_url, anchor, response, origin, redirect_code, attempt)
+            except DeadlinePassed:
+                attempt.overran()     # while the host sent its page
+                raise
             except ReadTimeoutError as error:
                 # reading the page for its anchor: ``requests`` wraps none of these
                 return Outcome(self.settings.timeout_status, str(error))
@@ -260,6 +274,7 @@ class LinkChecker:
                 return Outcome("broken", f"{error.__class__.__name__}: {error}")
             finally:
                 attempt.reading(None)
+                attempt.talking_to = None
                 response.close()
                 attempt.release(origin)
             if outcome is None:
@@ -288,7 +303,7 @@ class LinkChecker:
         hops = redirect_code = 0
         while True:
             origin = origin_of(request.url or "")
-            if origin in self.hosts.dead:
+            if self.hosts.given_up(origin):
                 raise HostGivenUp(origin)
             attempt.acquire(origin)
             try:
@@ -296,13 +311,14 @@ class LinkChecker:
                 verify = self._verify(request.url or "")
                 proxies = session.merge_environment_settings(request.url, {}, False, verify, None)["proxies"]
                 attempt.doing = f"waiting for an answer from {origin}"
-                attempt.connecting_to = origin
+                attempt.connecting_to = attempt.talking_to = origin
                 response = session.get_adapter(request.url or "").send(
                     request, stream=True, timeout=(timeout, timeout), verify=verify, proxies=proxies)
                 attempt.connecting_to = None
                 attempt.reading(response)
                 extract_cookies_to_jar(session.cookies, request, response.raw)
             except BaseException:
+                attempt.talking_to = None
                 attempt.release(origin)
                 raise
             if not response.is_redirect:
@@ -311,6 +327,7 @@ class LinkChecker:
             target = urljoin(response.url, session.get_redirect_target(response) or "")
             code = response.status_code
             attempt.reading(None)
+            attempt.talking_to = None
             response.close()
             attempt.release(origin)
             if any(pattern.match(target) for pattern in self.settings.ignore):
@@ -432,6 +449,13 @@ class LinkChecker:
 def unreachable(origin: str, reason: str) -> Outcome:
     return Outcome(UNREACHABLE, f"{origin} could not be reached ({reason})" if reason
                    else f"{origin} could not be reached")
+
+
+def given_up_outcome(hosts: Hosts, origin: str) -> Outcome:
+    """The result of a link to a host given up on, without asking it."""
+    if origin in hosts.dead:
+        return unreachable(origin, hosts.dead[origin])
+    return Outcome(UNVERIFIED, f"{origin} was not asked: {hosts.slow.get(origin, 'given up on')}")
 
 
 def cannot_reach_reason(error: BaseException) -> str:

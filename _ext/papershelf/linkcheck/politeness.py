@@ -51,8 +51,10 @@ class Hosts:
         self._active: Counter[str] = Counter()
         self._failures: Counter[str] = Counter()
         self._backoff: dict[str, float] = {}
-        #: origins given up on, with the reason
+        #: origins given up on, with the reason: not reached, or too slow
         self.dead: dict[str, str] = {}
+        self.slow: dict[str, str] = {}
+        self._overruns: Counter[str] = Counter()
         #: every request sent, as (origin, monotonic start time)
         self.requests: list[tuple[str, float]] = []
 
@@ -61,8 +63,9 @@ class Hosts:
 
     def cap(self, origin: str) -> int:
         """A host with an interval gets one request at a time, and so does a
-        host that could not be connected to lately (until it answers)."""
-        if self.interval(origin) > 0 or self._failures[origin]:
+        host that could not be connected to lately (until it answers) or that
+        let a link run out of its deadline."""
+        if self.interval(origin) > 0 or self._failures[origin] or self._overruns[origin]:
             return 1
         return self.max_connections
 
@@ -127,6 +130,21 @@ class Hosts:
                 self.dead.setdefault(origin, reason)
             self.lock.notify_all()
 
+    def overran(self, origin: str, limit: float) -> None:
+        """A link whose check ran out of its deadline while ``origin`` was
+        answering (slowly) or sending its page (slowly): enough of them, and
+        the host's other links are not asked, so that a slow host costs a
+        few deadlines, not one per link."""
+        with self.lock:
+            self._overruns[origin] += 1
+            if self._overruns[origin] >= self.unreachable_after:
+                self.slow.setdefault(origin, f"{self._overruns[origin]} of its links took longer than their "
+                                             f"deadline of {limit:g} s")
+            self.lock.notify_all()
+
+    def given_up(self, origin: str) -> bool:
+        return origin in self.dead or origin in self.slow
+
     def reached(self, origin: str, ok: bool) -> None:
         """An answer came: the failures to connect so far were passing ones;
         and a good answer (``ok``) ends a streak of 429s."""
@@ -183,7 +201,7 @@ class LinkQueue:
 
     def get(self) -> tuple[Job, bool] | None:
         """The next link whose host may take it, and whether a slot was taken
-        for it (False for a host given up on, whose links need no request);
+        for it (False for a host given up on, whose links get no request);
         None when the queue is stopped or the run's deadline has passed."""
         with self.hosts.lock:
             while True:
@@ -196,7 +214,7 @@ class LinkQueue:
                         del self._pending[origin]
                         continue
                     job = queue[0]
-                    if origin in self.hosts.dead:
+                    if self.hosts.given_up(origin):
                         queue.popleft()
                         return job, False
                     ready = self.hosts.ready_at(origin, now)

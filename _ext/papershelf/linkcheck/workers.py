@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .check import Attempt, CheckSettings, LinkChecker, Outcome, Retry, unreachable
+from .check import Attempt, CheckSettings, LinkChecker, Outcome, Retry, given_up_outcome
 from .politeness import Hosts, Job, LinkQueue
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ class Pool:
                     return
                 job, holding = handed
                 if not holding:
-                    self._put(job, unreachable(job.origin, self.hosts.dead.get(job.origin, "")))
+                    self._put(job, given_up_outcome(self.hosts, job.origin))
                     continue
                 outcome, checker = self._run(job, checker)
                 if isinstance(outcome, Retry):
@@ -125,6 +125,7 @@ class Pool:
         thread.join(timeout=max(0.0, job.deadline - time.monotonic()) + GRACE)
         if box:
             return box[0], checker
+        attempt.overran()
         attempt.cancel()
         return (Outcome(self.settings.timeout_status,
                         f"no result within the link's deadline of {self.link_deadline:g} s ({attempt.doing})"),
