@@ -21,6 +21,10 @@ PIP         := $(BIN)/python -m pip --disable-pip-version-check --quiet
 DOCS_STAMP := $(VENV)/.papershelf-docs
 TEST_STAMP := $(VENV)/.papershelf-test
 DEV_STAMP  := $(VENV)/.papershelf-dev
+# The linkcheck tests also run on the oldest Sphinx that pyproject.toml accepts.
+OLDEST       := $(VENV)/oldest-sphinx
+OLDEST_STAMP := $(OLDEST)/.papershelf-test
+LINKCHECK_TESTS := tests/test_linkcheck.py tests/test_linkcheck_faults.py
 
 .DEFAULT_GOAL := help
 
@@ -29,10 +33,10 @@ SEEDS       := tests/data/seeds
 SEED_NOTES  := $(SEEDS)/000_5318163b812544db.txt
 SEED_LIST   := $(SEEDS)/002_693c5a4983cc91e3.txt
 
-.PHONY: help test bench livehtml clean distclean venv import import-seeds linkcheck-clean add refresh
+.PHONY: help test bench livehtml clean distclean venv import import-seeds linkcheck-clean add refresh test-linkcheck-oldest
 
 # Files make must never try to build with the catch-all rule below.
-Makefile requirements.txt requirements-test.txt requirements-dev.txt requirements-bench.txt pyproject.toml: ;
+Makefile requirements.txt requirements-test.txt requirements-dev.txt requirements-bench.txt requirements-oldest.txt pyproject.toml: ;
 
 help: $(DOCS_STAMP)
 	@echo "Papershelf targets:"
@@ -43,6 +47,7 @@ help: $(DOCS_STAMP)
 	@echo "              BENCH_ARGS=\"--profile 2000\": one build under cProfile, by package)"
 	@echo "  linkcheck   check every external link (report: $(BUILDDIR)/linkcheck/papers-report.txt)"
 	@echo "  linkcheck-clean  forget the links found working, so the next linkcheck checks all"
+	@echo "  test-linkcheck-oldest  the linkcheck tests on the oldest Sphinx pyproject.toml accepts"
 	@echo "  livehtml    serve the site and rebuild it on every save"
 	@echo "  import      SOURCE=list.md OUT=papers/name [TITLE=...] [FORCE=1] [SPLIT=keywords|groups]:"
 	@echo "              turn a Markdown reading list or a .bib file into topic pages"
@@ -69,6 +74,16 @@ $(TEST_STAMP): requirements-test.txt $(DOCS_STAMP)
 
 $(DEV_STAMP): requirements-dev.txt $(TEST_STAMP)
 	$(PIP) install -r requirements-dev.txt
+	@touch $@
+
+$(OLDEST)/bin/python:
+	$(PYTHON) -m venv $(OLDEST)
+
+# the test requirements, then the oldest Sphinx (and what it needs) over them
+$(OLDEST_STAMP): requirements-oldest.txt requirements-test.txt requirements.txt pyproject.toml | $(OLDEST)/bin/python
+	$(OLDEST)/bin/python -m pip --disable-pip-version-check --quiet install -r requirements-test.txt
+	$(OLDEST)/bin/python -m pip --disable-pip-version-check --quiet install -r requirements-oldest.txt
+	$(OLDEST)/bin/python -m pip --disable-pip-version-check --quiet install --no-deps -e .
 	@touch $@
 
 venv: $(DEV_STAMP)
@@ -116,7 +131,10 @@ refresh: $(DOCS_STAMP)
 		--report "$(BUILDDIR)/refresh/report.json"
 
 linkcheck-clean:
-	rm -f "$(BUILDDIR)/linkcheck/papershelf-cache.json"
+	rm -f "$(BUILDDIR)/linkcheck/papershelf-cache.json" "$(BUILDDIR)"/linkcheck/.papershelf-cache.json.*.tmp
+
+test-linkcheck-oldest: $(OLDEST_STAMP)
+	$(OLDEST)/bin/python -m pytest -p no:cacheprovider $(LINKCHECK_TESTS) $(PYTEST_ARGS)
 
 clean:
 	rm -rf "$(BUILDDIR)"

@@ -11,12 +11,13 @@ import threading
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
-from conftest import copy_root, warnings_of
-from papershelf.linkcheck import CACHE_NAME, LinkCache, _normal_redirect
+from conftest import warnings_of
+from linkcheck_sites import closed_port, paper, run, site, statuses
+from papershelf.linkcheck.cache import CACHE_NAME, LinkCache
+from papershelf.linkcheck.check import normal_redirect
 
 
 class Server(ThreadingHTTPServer):
@@ -109,47 +110,6 @@ def server(servers):
     return servers()
 
 
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def site(tmp_path: Path, port: int, pages: dict[str, str], **conf: object) -> Path:
-    """A test site whose pages link to the local server (``{base}``)."""
-    srcdir = copy_root(tmp_path, "linkcheck")
-    base = f"http://127.0.0.1:{port}"
-    names = [name for name in pages if name != "index"]
-    index = pages.get("index", "# Links\n")
-    if names:
-        index += "\n```{toctree}\n" + "\n".join(names) + "\n```\n"
-    for name, text in {**pages, "index": index}.items():
-        (srcdir / f"{name}.md").write_text(text.replace("{base}", base), encoding="utf-8")
-    (srcdir / "index.md.in").unlink()
-    with (srcdir / "conf.py").open("a", encoding="utf-8") as handle:
-        for name, value in conf.items():
-            handle.write(f"{name} = {value!r}\n")
-    return srcdir
-
-
-def paper(title: str, **links: str) -> str:
-    options = "".join(f":{label}: {url}\n" for label, url in links.items())
-    return f"\n```{{paper}} {title}\n{options}```\n"
-
-
-def run(make_apps, srcdir: Path, builddir: Path | None = None):
-    app = make_apps("linkcheck", srcdir=srcdir, builddir=builddir or srcdir / "_build")
-    app.build()
-    results = {Path(json.loads(line)["uri"]).name or json.loads(line)["uri"]: json.loads(line)
-               for line in (app.outdir / "output.json").read_text(encoding="utf-8").splitlines()}
-    report = json.loads((app.outdir / "papers-report.json").read_text(encoding="utf-8"))
-    return app, results, report
-
-
-def statuses(results) -> dict[str, str]:
-    return {name: result["status"] for name, result in results.items()}
-
-
 def test_statuses_of_a_paper_list(make_apps, tmp_path, server):
     port = server.server_address[1]
     srcdir = site(tmp_path, port, {"index": "# Links\n" + paper("Works", paper="{base}/ok", code="{base}/missing")
@@ -197,7 +157,7 @@ def test_429_honours_retry_after_in_both_forms_and_backs_off_without_it(make_app
                                 + paper("Date", paper=base(date.server_address[1]) + "/retry-date")
                                 + paper("None", paper=base(none.server_address[1]) + "/retry-none")
                                 + paper("Never", paper=base(never.server_address[1]) + "/always-429")},
-                  papershelf_linkcheck_backoff=(0.2, 1.0))
+                  papershelf_linkcheck_backoff=0.2, linkcheck_rate_limit_timeout=1.0)
     started = time.monotonic()
     _, results, _ = run(make_apps, srcdir)
     elapsed = time.monotonic() - started
@@ -212,8 +172,9 @@ def test_429_honours_retry_after_in_both_forms_and_backs_off_without_it(make_app
     assert gap(seconds) >= 0.9          # waited as told, not a fixed minute
     assert gap(date) >= 0.5
     assert none.hits("/retry-none") == 3
-    # without Retry-After: 0.2 s, 0.4 s, 0.8 s, then given up (1.6 s is over the bound)
-    assert never.hits("/always-429") == 4
+    # without Retry-After: 0.2 s, 0.4 s, 0.8 s, then the longest wait Sphinx's
+    # linkcheck_rate_limit_timeout allows (1 s), then given up (2 s is over it)
+    assert never.hits("/always-429") == 5
     assert elapsed < 30
 
 
@@ -320,7 +281,7 @@ def test_offline_run_says_so(make_apps, tmp_path):
     ("https://arxiv.org/abs/2310.15213", "https://evil.example/x", False),
 ])
 def test_normal_redirects(source, target, normal):
-    assert _normal_redirect(source, target) is normal
+    assert normal_redirect(source, target) is normal
 
 
 def test_cache_entries_spread_over_time(tmp_path):
@@ -332,3 +293,29 @@ def test_cache_entries_spread_over_time(tmp_path):
     cache.record("https://example.org/0", "broken", now=1.0)
     assert "https://example.org/0" not in cache.entries
 
+
+
+def test_linkcheck_process_uri_rewrites_links_and_the_report_follows(make_apps, tmp_path, server):
+    port = server.server_address[1]
+    srcdir = site(tmp_path, port, {"index": "# Links\n" + paper("Moved", paper="{base}/old-place")})
+    with (srcdir / "conf.py").open("a", encoding="utf-8") as handle:
+        handle.write("def setup(app):\n    app.connect('linkcheck-process-uri', "
+                     "lambda app, uri: uri.replace('/old-place', '/missing'))\n")
+    _, results, report = run(make_apps, srcdir)
+    assert statuses(results) == {"missing": "broken"}
+    assert server.hits("/old-place") == 0
+    [moved] = report["pages"]["index"]
+    assert moved["title"] == "Moved"
+    assert [(link["label"], link["url"]) for link in moved["links"]] == [("paper", f"http://127.0.0.1:{port}/missing")]
+
+
+def test_a_backoff_pair_of_earlier_versions_still_works_with_a_warning(make_apps, tmp_path, server):
+    srcdir = site(tmp_path, server.server_address[1], {"index": "# Links\n" + paper("A", paper="{base}/retry-none")},
+                  papershelf_linkcheck_backoff=(0.2, 60))
+    app, results, _ = run(make_apps, srcdir)
+    assert statuses(results) == {"retry-none": "working"}
+    times = [at for _, _, at in server.log]
+    assert len(times) == 3 and 0.2 <= times[1] - times[0] < 5    # the pair's first number, not the default 5 s
+    assert [line for line in warnings_of(app) if "backoff" in line] == [
+        f"{srcdir / 'conf.py'}:5: WARNING: papershelf_linkcheck_backoff is the first wait after a 429 without "
+        "Retry-After; the longest wait is linkcheck_rate_limit_timeout [papershelf.config]"]
