@@ -75,6 +75,11 @@ def copy_mathjax(app: Sphinx) -> None:
     if source is None:
         return
     target = Path(app.outdir, "_static", "mathjax")
+    # a stamp of what was copied, so that a rebuild does not stat every file
+    stamp = target / ".papershelf-copied"
+    expected = f"{source}\n{MATHJAX_PARTS}\n{(source / 'tex-chtml.js').stat().st_mtime_ns}\n"
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == expected:
+        return
     for part in MATHJAX_PARTS:
         origin = source / part
         files = [origin] if origin.is_file() else sorted(p for p in origin.rglob("*") if p.is_file())
@@ -83,6 +88,7 @@ def copy_mathjax(app: Sphinx) -> None:
             if not destination.is_file() or destination.stat().st_size != file.stat().st_size:
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(file, destination)
+    stamp.write_text(expected, encoding="utf-8")
 
 
 def chinese_search(config: Config) -> str:

@@ -78,6 +78,13 @@ def paper_row(paper: dict) -> list:
             meta, lines]
 
 
+def _plain_stemming(language: Any) -> bool:
+    """Whether the language's ``stem`` is the snowball stemmer of the lower-cased word."""
+    from sphinx.search.en import SearchEnglish
+
+    return type(language).stem is SearchEnglish.stem
+
+
 class Words:
     """The words of a text as the site's Sphinx search cuts and stems them."""
 
@@ -95,14 +102,16 @@ class Words:
         lower = word.lower()
         found = {lower}
         if self.language is not None and _LATIN.fullmatch(word):
-            stemmed = self.language.stem(word)
-            if stemmed and self.language.word_filter(stemmed):
-                found.add(stemmed)
             # the page stems with the plain snowball stemmer, without
             # Sphinx's exceptions for short acronyms
             stemmer = getattr(self.language, "stemmer", None)
-            if stemmer is not None and hasattr(stemmer, "stemWord"):
-                found.add(stemmer.stemWord(lower))
+            plain = stemmer.stemWord(lower) if stemmer is not None and hasattr(stemmer, "stemWord") else None
+            # English stems with exactly that stemmer: no need to stem twice
+            stemmed = plain if plain is not None and _plain_stemming(self.language) else self.language.stem(word)
+            if stemmed and self.language.word_filter(stemmed):
+                found.add(stemmed)
+            if plain is not None:
+                found.add(plain)
         # one letter or one character is too common to look up, as in Sphinx's index
         return tuple(key for key in found if len(key) > 1)
 
