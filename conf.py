@@ -1,5 +1,6 @@
 """Sphinx configuration of the Papershelf site."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -32,6 +33,12 @@ html_title = "Papershelf"
 html_static_path = ["_static"]
 html_css_files = ["custom.css"]
 html_show_sourcelink = False
+html_favicon = "_static/favicon.svg"
+
+# The site's canonical address: Read the Docs gives it to every build, so
+# papers.json, papers.bib and the feeds carry absolute links there; set
+# PAPERSHELF_BASEURL (or html_baseurl here) for another host.
+html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL") or os.environ.get("PAPERSHELF_BASEURL", "")
 
 # Papershelf: venue aliases this site adds to the built-in table.
 # Each alias maps to a canonical name, or to (name, kind) with kind one of

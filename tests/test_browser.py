@@ -523,3 +523,20 @@ def test_no_horizontal_scrolling_on_a_phone(browser, site):
     reader.shot("18-phone-notes-open")
     context.close()
     assert reader.errors == []
+
+
+def test_an_index_table_sorts_by_a_column_and_filters(reader, site):
+    page = reader.page
+    reader.open("indexes/table.html")
+    rows = page.locator("table.ps-index-table").first.locator("tbody tr")
+    titles = lambda: [rows.nth(i).locator("td").first.inner_text().strip() for i in range(rows.count())]
+    page.locator("table.ps-index-table").first.get_by_role("columnheader", name="Title").click()
+    assert titles() == sorted(titles(), key=str.casefold)
+    page.locator("table.ps-index-table").first.get_by_role("columnheader", name="Title").click()
+    assert titles() == sorted(titles(), key=str.casefold, reverse=True)
+    reader.shot("20-index-table-sorted")
+    # the filter bar hides rows as it hides list items
+    page.get_by_label("Filter", exact=True).fill("CVPR")
+    expected = matching(site.papers, "CVPR")
+    shown = {row.get_attribute("data-key") for row in page.locator("tr.ps-index-item:visible").all()}
+    assert shown == expected

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from .model import STATUSES, Entry, Link, arxiv_id_of, doi_of, first_arxiv_id, first_doi, normal_title, unique_name
 from .venues import NO_VENUE, Venue
 
-#: What ``paper-index`` can group by.
+#: What ``paper-index`` can group by, and how it can be drawn.
 GROUPINGS = ("year", "venue", "tag", "status", "topic", "author")
+INDEX_VIEWS = ("list", "table")
 # the status a paper has when its entries disagree: the furthest along wins
 _STATUS_RANK = {status: rank for rank, status in enumerate(reversed(STATUSES))}
 #: the fields two entries of one key must agree on, or a conflict is raised
@@ -244,6 +245,8 @@ class Query:
     years: tuple[int | None, int | None] = (None, None)
     tags: tuple[str, ...] = ()
     venues: tuple[str, ...] = ()
+    #: how the index is drawn: a list of papers per group, or a table per group
+    view: str = "list"
 
     def accepts(self, paper: Paper) -> bool:
         if self.kinds and paper.venue_kind not in self.kinds:

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
-from .nodes import (ENTRY_CLASS, paper_abstract, paper_badges, paper_cite, paper_entry, paper_index_item, paper_notes,
-                    paper_title)
+from .nodes import (ENTRY_CLASS, paper_abstract, paper_badges, paper_cite, paper_entry, paper_index_item,
+                    paper_index_row, paper_notes, paper_title)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -36,6 +36,15 @@ def visit_paper_index_item(self: HTML5Translator, node: paper_index_item) -> Non
 
 def depart_paper_index_item(self: HTML5Translator, node: paper_index_item) -> None:
     self.body.append("</li>\n")
+
+
+def visit_paper_index_row(self: HTML5Translator, node: paper_index_row) -> None:
+    node.column = 0
+    self.body.append(self.starttag(node, "tr", "", CLASS="ps-index-item", **_data_attributes(node)))
+
+
+def depart_paper_index_row(self: HTML5Translator, node: paper_index_row) -> None:
+    self.body.append("</tr>\n")
 
 
 def visit_paper_title(self: HTML5Translator, node: paper_title) -> None:
@@ -103,5 +112,6 @@ def setup_html(app: Sphinx) -> None:
         (paper_notes, visit_paper_notes, depart_details),
         (paper_abstract, visit_paper_abstract, depart_details),
         (paper_index_item, visit_paper_index_item, depart_paper_index_item),
+        (paper_index_row, visit_paper_index_row, depart_paper_index_row),
     ):
         app.add_node(node_class, html=(visit, depart))

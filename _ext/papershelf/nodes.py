@@ -66,6 +66,10 @@ class paper_index_item(nodes.list_item):  # noqa: N801
     """One paper in an index; ``data`` becomes ``data-*`` attributes in HTML."""
 
 
+class paper_index_row(nodes.row):  # noqa: N801
+    """One paper in an index drawn as a table; ``data`` as for an item."""
+
+
 def badges_node(badges: Sequence[Badge]) -> paper_badges:
     """One node for all of a paper's badges (see :class:`paper_badges`)."""
     node = paper_badges("", " ".join(badge.text for badge in badges))

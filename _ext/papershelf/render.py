@@ -18,7 +18,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from .catalog import Overview
 from .config import settings
-from .nodes import badges_node, link, paper_also_in, paper_cite, paper_entry, paper_index_item, paper_title, paper_view
+from .nodes import (badges_node, link, paper_also_in, paper_cite, paper_entry, paper_index_item, paper_index_row,
+                    paper_title, paper_view)
 from .venues import KINDS, NO_VENUE
 from .views import EntryView, IndexView, Item, OverviewView, RecentView, Target
 
@@ -163,11 +164,48 @@ def render_index(context: _Context, view: IndexView) -> list[nodes.Node]:
         heading += nodes.Text(" ")
         heading += nodes.inline("", f"({len(group.items)})", classes=["ps-count"])
         container += heading
+        if view.view == "table":
+            container += _index_table(context, group.items)
+            continue
         items = nodes.bullet_list(classes=["ps-index-list"])
         for item in group.items:
             items += _index_item(context, item)
         container += items
     return [container]
+
+
+TABLE_COLUMNS = ("Title", "Venue", "Year", "Status", "Topics")
+
+
+def _index_table(context: _Context, items) -> nodes.table:
+    """One row per paper: a table a reader's script can sort by any column."""
+    table = nodes.table(classes=["ps-index-table"])
+    group = nodes.tgroup(cols=len(TABLE_COLUMNS))
+    table += group
+    group.extend(nodes.colspec(colwidth=width) for width in (50, 14, 6, 8, 22))
+    head = nodes.thead()
+    row = nodes.row()
+    for name in TABLE_COLUMNS:
+        row += nodes.entry("", nodes.paragraph(name, name))
+    head += row
+    group += head
+    body = nodes.tbody()
+    for item in items:
+        row = paper_index_row()
+        row["data"] = dict(item.data)
+        title = nodes.paragraph()
+        title += context.link(item.target, item.title, ("ps-index-title",))
+        places = nodes.paragraph()
+        for index, place in enumerate(item.places):
+            if index:
+                places += nodes.Text(", ")
+            places += context.link(place, place.title)
+        for cell in (title, nodes.paragraph(item.venue, item.venue), nodes.paragraph(item.year, item.year),
+                     nodes.paragraph(item.status, item.status), places):
+            row += nodes.entry("", cell)
+        body += row
+    group += body
+    return table
 
 
 def _index_item(context: _Context, item: Item) -> paper_index_item:

@@ -53,6 +53,10 @@ class Item:
     badges: tuple[Badge, ...]
     places: tuple[Target, ...]
     data: tuple[tuple[str, str], ...]
+    #: the table view's columns: venue as written, year, status
+    venue: str = ""
+    year: str = ""
+    status: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ class IndexView:
     by: str
     groups: tuple[GroupView, ...]
     total: int
+    view: str = "list"
 
 
 @dataclass(frozen=True)
@@ -200,7 +205,7 @@ class Views:
                                 tuple(self._item(paper, query.by, group.label) for paper in group.papers))
                       for group in groups)
         total = len({paper.key for group in groups for paper in group.papers})
-        return IndexView(query.by, shown, total)
+        return IndexView(query.by, shown, total, query.view)
 
     def _item(self, paper: Paper, by: str = "", group: str = "") -> Item:
         """A paper as an index lists it; what its group already says (its
@@ -217,7 +222,8 @@ class Views:
             places = tuple(place for place in places if place.title != group)
         data = filter_data(paper.key, paper.venue, paper.year, paper.status, paper.tags,
                            title=paper.title, authors=", ".join(paper.authors), added=paper.added)
-        return Item(paper.key, paper.title, self.target(paper.first), shown, places, data)
+        return Item(paper.key, paper.title, self.target(paper.first), shown, places, data,
+                    paper.venue.label, str(paper.year or ""), paper.status)
 
     def _overview(self, top: int) -> OverviewView:
         data = overview(self.catalog, top)

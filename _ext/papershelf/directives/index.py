@@ -14,7 +14,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from ..catalog import GROUPINGS, Query
+from ..catalog import GROUPINGS, INDEX_VIEWS, Query
 from ..diagnostics import warn
 from ..model import STATUSES
 from ..nodes import paper_view
@@ -39,7 +39,8 @@ class _PlaceholderDirective(SphinxDirective):
 
 class PaperIndexDirective(_PlaceholderDirective):
     """``paper-index``: the site's papers grouped by year, venue, tag, status,
-    topic or author, optionally filtered."""
+    topic or author, optionally filtered; drawn as lists or, with
+    ``:view: table``, as one sortable table per group."""
 
     option_spec: ClassVar[dict] = {
         "by": directives.unchanged,
@@ -48,6 +49,7 @@ class PaperIndexDirective(_PlaceholderDirective):
         "years": directives.unchanged,
         "tag": directives.unchanged,
         "venue": directives.unchanged,
+        "view": directives.unchanged,
     }
 
     def run(self) -> list[nodes.Node]:
@@ -72,9 +74,13 @@ class PaperIndexDirective(_PlaceholderDirective):
                           "2023- or -2024 (showing every year)")
             else:
                 years = parsed
+        view = (self.options.get("view") or "list").strip()
+        if view not in INDEX_VIEWS:
+            self.warn(f"unknown :view: {view}; use one of {', '.join(INDEX_VIEWS)} (using list)")
+            view = "list"
         query = Query(by=by, kinds=kinds, statuses=statuses, years=years,
                       tags=split_words(self.options.get("tag", "")),
-                      venues=split_words(self.options.get("venue", "")))
+                      venues=split_words(self.options.get("venue", "")), view=view)
         return self.placeholder(("index", query))
 
 

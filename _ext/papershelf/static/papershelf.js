@@ -288,7 +288,7 @@
   };
 
   function setUpFilter() {
-    var items = document.querySelectorAll("article.ps-paper, li.ps-index-item");
+    var items = document.querySelectorAll("article.ps-paper, li.ps-index-item, tr.ps-index-item");
     if (items.length < 2) return;
     var papers = Array.prototype.map.call(items, describe);
     var total = uniqueCount(papers);
@@ -560,9 +560,9 @@
   /* Hide an index group or a year section when the filter leaves it empty,
    * and show how many of its papers are left. */
   function updateGroups(active) {
-    document.querySelectorAll("ul.ps-index-list").forEach(function (list) {
-      var items = list.querySelectorAll("li.ps-index-item");
-      var left = list.querySelectorAll("li.ps-index-item:not([hidden])").length;
+    document.querySelectorAll("ul.ps-index-list, table.ps-index-table").forEach(function (list) {
+      var items = list.querySelectorAll(".ps-index-item");
+      var left = list.querySelectorAll(".ps-index-item:not([hidden])").length;
       list.hidden = left === 0;
       var heading = list.previousElementSibling;
       if (heading && heading.classList.contains("ps-index-group")) {
@@ -583,6 +583,37 @@
       var nested = section.querySelectorAll(":scope > section:not([hidden])").length;
       var left = section.querySelectorAll(":scope > article.ps-paper:not([hidden])").length;
       section.hidden = active && !left && !others && !nested;
+    });
+  }
+
+  /* Index tables sort by the column whose heading is clicked (or pressed
+   * with Enter); a second click reverses the order. */
+  function sortableTables() {
+    document.querySelectorAll("table.ps-index-table").forEach(function (table) {
+      var headings = table.querySelectorAll("thead th");
+      headings.forEach(function (heading, column) {
+        heading.tabIndex = 0;
+        heading.setAttribute("aria-sort", "none");
+        heading.title = "Sort by " + heading.textContent.trim();
+        function sort() {
+          var ascending = heading.getAttribute("aria-sort") !== "ascending";
+          headings.forEach(function (other) { other.setAttribute("aria-sort", "none"); });
+          heading.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+          var body = table.tBodies[0];
+          var rows = Array.prototype.slice.call(body.rows);
+          rows.sort(function (one, two) {
+            var a = one.cells[column].textContent.trim(), b = two.cells[column].textContent.trim();
+            var order = /^\d+$/.test(a) && /^\d+$/.test(b) ? Number(a) - Number(b)
+                                                           : a.localeCompare(b, undefined, { sensitivity: "base" });
+            return ascending ? order : -order;
+          });
+          rows.forEach(function (row) { body.appendChild(row); });
+        }
+        heading.addEventListener("click", sort);
+        heading.addEventListener("keydown", function (event) {
+          if (event.key === "Enter" || event.key === " ") { event.preventDefault(); sort(); }
+        });
+      });
     });
   }
 
@@ -841,6 +872,7 @@
 
   function start() {
     setUpCopyButtons();
+    sortableTables();
     setUpFilter();
     setUpPaperSearch();
   }
