@@ -178,3 +178,32 @@ def test_year_headings_say_the_year_once_and_catch_a_paper_of_another_year(make_
     assert [line.split("years.md:", 1)[1] for line in warnings_of(app) if "years.md" in line] == [
         "9: WARNING: the paper's year is 2025 but it is under the heading 2024: move it, or correct "
         "its :year: or :venue: [papershelf.year]"]
+
+
+def test_authors_link_to_their_group_and_the_lab_is_highlighted(make_apps, tmp_path):
+    from conftest import copy_root, warnings_of
+
+    srcdir = copy_root(tmp_path, "basic")
+    (srcdir / "people.md").write_text(
+        "# People\n\n```{paper-index}\n:by: author\n```\n\n"
+        "```{paper} A paper by two people\n:authors: Lovelace, Ada; Alan Turing\n:venue: ICLR 2024\n```\n\n"
+        "```{paper} A third paper by Ada\n:authors: Ada Lovelace\n```\n",
+        encoding="utf-8")
+    (srcdir / "other.md").write_text((srcdir / "other.md").read_text(encoding="utf-8") +
+                                     "\n```{paper} Another paper by Ada\n:authors: ada lovelace\n```\n",
+                                     encoding="utf-8")
+    (srcdir / "index.md").write_text((srcdir / "index.md").read_text(encoding="utf-8")
+                                     .replace("other\n", "other\npeople\n"), encoding="utf-8")
+    app = make_apps("html", srcdir=srcdir, freshenv=True,
+                    confoverrides={"papershelf_highlight_authors": ["Ada Lovelace"]})
+    app.build()
+    people = (Path(app.outdir) / "people.html").read_text(encoding="utf-8")
+    other = (Path(app.outdir) / "other.html").read_text(encoding="utf-8")
+    # one group for the three spellings of one person
+    ada = re.search(r'id="(group-[^"]*)"[^>]*>Ada Lovelace <span class="ps-count">\((\d+)\)', people)
+    assert ada and ada.group(2) == "3", people
+    # each name on an entry links to its group, the lab's own names marked
+    assert re.search(rf'<a class="ps-author ps-author-highlight reference internal" href="people.html#{ada.group(1)}">'
+                     r"ada lovelace</a>", other), other
+    assert 'class="ps-author reference internal" href="#group-alan-turing">Alan Turing</a>' in people
+    assert not [line for line in warnings_of(app) if "people.md" in line]

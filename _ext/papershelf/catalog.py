@@ -294,6 +294,7 @@ def select(catalog: Catalog, query: Query, topic_title: Callable[[str], str]) ->
     """The groups an index shows, in display order, each sorted within."""
     papers = [paper for paper in catalog.papers if query.accepts(paper)]
     buckets: dict[tuple, tuple[str, list[Paper]]] = {}
+    spellings: dict[str, Counter] = {}   # an author's names as written
 
     def add(sort_key: tuple, label: str, paper: Paper) -> None:
         buckets.setdefault(sort_key, (label, []))[1].append(paper)
@@ -319,13 +320,11 @@ def select(catalog: Catalog, query: Query, topic_title: Callable[[str], str]) ->
             for docname in paper.docnames():
                 add((0, docname), topic_title(docname), paper)
         elif query.by == "author":
-            for name in paper.authors:
-                key = author_key(name)
-                if key:
-                    # the first spelling met names the group
-                    label = buckets.get((0, key), (name, []))[0]
-                    add((0, key), label, paper)
-            if not paper.authors:
+            keys = {author_key(name): name for name in paper.authors if author_key(name)}
+            for key, name in keys.items():
+                spellings.setdefault(key, Counter())[name] += 1
+                add((0, key), "", paper)
+            if not keys:
                 add((1, ""), NO_AUTHOR, paper)
         else:  # pragma: no cover - the directive checks ``by``
             raise ValueError(query.by)
@@ -333,6 +332,11 @@ def select(catalog: Catalog, query: Query, topic_title: Callable[[str], str]) ->
     slugs: set[str] = set()
     for sort_key in sorted(buckets):
         label, members = buckets[sort_key]
+        if sort_key[1] in spellings:
+            # the spelling written most often names the group; "First Last" with
+            # capitals before "Last, First" or all lower case
+            label = max(spellings[sort_key[1]].items(),
+                        key=lambda item: (item[1], "," not in item[0], item[0] != item[0].lower(), item[0]))[0]
         members.sort(key=_paper_order)
         groups.append(Group(label, _unique_slug(label, slugs), tuple(members)))
     return groups
