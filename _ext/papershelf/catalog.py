@@ -332,7 +332,7 @@ def select(catalog: Catalog, query: Query, topic_title: Callable[[str], str]) ->
     slugs: set[str] = set()
     for sort_key in sorted(buckets):
         label, members = buckets[sort_key]
-        if sort_key[1] in spellings:
+        if query.by == "author" and sort_key[0] == 0:
             # the spelling written most often names the group; "First Last" with
             # capitals before "Last, First" or all lower case
             label = max(spellings[sort_key[1]].items(),
