@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -126,3 +127,28 @@ YEAR_HEADING = re.compile(r"WARNING: the paper's year is \d{4} but it is under t
 def unexpected_warnings(app) -> list[str]:
     """The build's warnings, but for year headings the seed notes contradict."""
     return [line for line in warnings_of(app) if not YEAR_HEADING.search(line)]
+
+
+@contextlib.contextmanager
+def served(srcdir: Path, outdir: Path):
+    """``srcdir`` built with sphinx-build into ``outdir`` and served on
+    127.0.0.1; yields the base address (``http://127.0.0.1:PORT/``)."""
+    import functools
+    import subprocess
+    import sys
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format, *args):
+            pass
+
+    subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", str(srcdir), str(outdir)],
+                   check=True, cwd=srcdir, capture_output=True)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(outdir)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()

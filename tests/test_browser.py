@@ -12,21 +12,16 @@ Without Chromium the tests are skipped, with how to install it; under CI
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
 import shutil
-import subprocess
-import sys
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
-from conftest import PROJECT, bib_entries, copy_site
+from conftest import PROJECT, bib_entries, copy_site, served
 
 CHROMIUM = os.environ.get("PAPERSHELF_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 INSTALL_HINT = ("Chromium is needed for the browser tests: on Debian or Ubuntu, "
@@ -51,27 +46,12 @@ PHONE = {"width": 375, "height": 812}
 
 # -- the site, served ---------------------------------------------------------------
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The project's site, built with sphinx-build and served on 127.0.0.1."""
     root = tmp_path_factory.mktemp("browser")
-    srcdir = copy_site(root / "site")
-    outdir = root / "html"
-    subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", str(srcdir), str(outdir)],
-                   check=True, cwd=srcdir)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(outdir)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Site(f"http://127.0.0.1:{server.server_port}/", outdir)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with served(copy_site(root / "site"), root / "html") as base:
+        yield Site(base, root / "html")
 
 
 class Site:

@@ -10,22 +10,17 @@ never from the page.  Screenshots go to ``_build/test-screenshots/``.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
 import shutil
-import subprocess
-import sys
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 import snowballstemmer
 
-from conftest import PROJECT, copy_site
+from conftest import PROJECT, copy_site, served
 
 CHROMIUM = os.environ.get("PAPERSHELF_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 if not CHROMIUM:
@@ -47,11 +42,6 @@ ICL = "papers/llm-vlm/llm/in-context-learning.html"
 STEM = snowballstemmer.stemmer("english")
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
 class Site:
     def __init__(self, base: str, outdir: Path) -> None:
         self.base, self.outdir = base, outdir
@@ -67,18 +57,8 @@ class Site:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("reader")
-    srcdir = copy_site(root / "site")
-    outdir = root / "html"
-    subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", str(srcdir), str(outdir)],
-                   check=True, cwd=srcdir)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(outdir)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Site(f"http://127.0.0.1:{server.server_port}/", outdir)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with served(copy_site(root / "site"), root / "html") as base:
+        yield Site(base, root / "html")
 
 
 @pytest.fixture(scope="module")
@@ -411,16 +391,8 @@ def tagged_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("tagged")
     srcdir = root / "src"
     shutil.copytree(ROOTS / "test-indexes", srcdir)
-    outdir = root / "html"
-    subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", str(srcdir), str(outdir)],
-                   check=True, cwd=srcdir, capture_output=True)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(outdir)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield Site(f"http://127.0.0.1:{server.server_port}/", outdir)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with served(srcdir, root / "html") as base:
+        yield Site(base, root / "html")
 
 
 def test_several_tags_at_once(browser, tagged_site):

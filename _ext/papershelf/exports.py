@@ -153,6 +153,15 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
         write_if_changed(Path(app.outdir, name), content)
 
 
+def written_papers_json(app: Sphinx, exception: Exception | None) -> Path | None:
+    """papers.json of a finished HTML build, for what is made from it (feeds,
+    the paper search), or ``None``."""
+    if exception is not None or app.builder.format != "html":
+        return None
+    path = Path(app.outdir, "papers.json")
+    return path if path.is_file() else None
+
+
 def write_if_changed(path: Path, content: str) -> None:
     if not path.is_file() or path.read_text(encoding="utf-8") != content:
         path.write_text(content, encoding="utf-8", newline="\n")

@@ -229,14 +229,13 @@ def _site_title(app: Sphinx) -> str:
 
 
 def write_feeds(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
-        return
     from . import __version__
+    from .exports import written_papers_json
 
-    outdir = Path(app.outdir)
-    source = outdir / "papers.json"
-    if not source.is_file():
+    source = written_papers_json(app, exception)
+    if source is None:
         return
+    outdir = source.parent
     # nothing to do when papers.json and the feeds' settings are as last time
     settings = (__version__, app.config.html_baseurl, _site_title(app), app.config.author, FEED_LENGTH)
     digest = hashlib.sha256(source.read_bytes() + repr(settings).encode()).hexdigest()

@@ -168,12 +168,12 @@ def _language(app: Sphinx) -> Any:
 
 
 def write_index(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
+    from .exports import written_papers_json
+
+    source = written_papers_json(app, exception)
+    if source is None:
         return
-    outdir = Path(app.outdir)
-    source = outdir / "papers.json"
-    if not source.is_file():
-        return
+    outdir = source.parent
     raw = source.read_bytes()
     language = getattr(_language(app), "lang", "") or ""
     digest = hashlib.sha256(raw + f"|{INDEX_VERSION}|{language}".encode()).hexdigest()

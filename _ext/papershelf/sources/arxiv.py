@@ -50,14 +50,8 @@ def parse_feed(text: bytes | str, url: str = "") -> dict[str, Record]:
 
 def fetch(client: PoliteClient, cache: Cache, ids: list[str]) -> dict[str, Record | None]:
     """The records of these arXiv ids (``None``: arXiv has no such paper)."""
-    results: dict[str, Record | None] = {}
-    wanted = []
-    for ident in dict.fromkeys(ids):
-        known = cache.get("arxiv", ident)
-        if known is Cache.MISSING:
-            wanted.append(ident)
-        else:
-            results[ident] = record_from_json(known)
+    found, wanted = cache.known("arxiv", ids)
+    results: dict[str, Record | None] = {ident: record_from_json(known) for ident, known in found.items()}
     for start in range(0, len(wanted), BATCH):
         chunk = wanted[start: start + BATCH]
         params = {"id_list": ",".join(chunk), "max_results": str(len(chunk))}

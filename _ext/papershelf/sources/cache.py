@@ -71,6 +71,19 @@ class Cache:
             return _MISSING
         return item.get("answer")
 
+    def known(self, source: str, questions: list[str]) -> tuple[dict[str, Any], list[str]]:
+        """The answers kept for ``questions`` (each asked once, in order), and
+        the questions still to ask."""
+        found: dict[str, Any] = {}
+        wanted: list[str] = []
+        for question in dict.fromkeys(questions):
+            answer = self.get(source, question)
+            if answer is _MISSING:
+                wanted.append(question)
+            else:
+                found[question] = answer
+        return found, wanted
+
     def put(self, source: str, question: str, answer: Any) -> None:
         self._table(source)[question] = {"at": round(time.time()), "answer": answer}
         self._dirty.add(source)

@@ -44,14 +44,8 @@ def to_record(paper: dict) -> Record | None:
 
 def fetch(client: PoliteClient, cache: Cache, ids: list[str]) -> dict[str, Record | None]:
     """Records for ``ARXIV:...`` and ``DOI:...`` ids, through the batch endpoint."""
-    results: dict[str, Record | None] = {}
-    wanted = []
-    for ident in dict.fromkeys(ids):
-        known = cache.get("s2", ident)
-        if known is Cache.MISSING:
-            wanted.append(ident)
-        else:
-            results[ident] = record_from_json(known)
+    found, wanted = cache.known("s2", ids)
+    results: dict[str, Record | None] = {ident: record_from_json(known) for ident, known in found.items()}
     url = f"{client.base}/paper/batch"
     for start in range(0, len(wanted), BATCH):
         chunk = wanted[start: start + BATCH]
