@@ -143,10 +143,19 @@ def build(entries: Iterable[Entry]) -> Catalog:
         for kind_value in values:
             if kind_value[1]:
                 seen.setdefault(kind_value, []).append(index)
-    # keys first: entries that share a key are one paper before titles decide
+    # keys first: entries that share a key are one paper before titles decide;
+    # a key written by hand and one derived from a title or link are equal by
+    # chance, so they join nothing (the title or a shared link may still do)
     for kind in ("key", "id", "title"):
         for (found, _), indexes in seen.items():
-            if found == kind:
+            if found != kind:
+                continue
+            if kind == "key":
+                for explicit in (True, False):
+                    alike = [index for index in indexes if entries[index].explicit_key is explicit]
+                    for index in alike[1:]:
+                        union(alike[0], index)
+            else:
                 for index in indexes[1:]:
                     union(indexes[0], index)
 

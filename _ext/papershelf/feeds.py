@@ -45,13 +45,21 @@ STAMP_FILE = "papershelf-feeds.stamp"
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 _NOT_IN_SLUG = re.compile(r"[^\w]+")
+_PLAIN_TAG = re.compile(r"[^\W_]+(?: [^\W_]+)*")
 _TAG_GROUP = re.compile(r'<p class="ps-index-group[^"]*" id="group-[^"]*">(.*?)<span class="ps-count">', re.S)
 
 
 def tag_slug(tag: str) -> str:
     """The file name of a tag's feed (without ``.atom``): ``Task Vectors`` is
-    ``task-vectors``; letters of any script are kept."""
-    return _NOT_IN_SLUG.sub("-", tag.casefold()).strip("-") or "tag"
+    ``task-vectors``; letters of any script are kept.  Where the readable form
+    loses something (``C++`` and ``C``, a tag of 300 characters), a short digest
+    of the tag keeps two tags apart and the name within file-name limits."""
+    folded = tag.casefold()
+    readable = _NOT_IN_SLUG.sub("-", folded).strip("-")
+    short = readable[:60].rstrip("-") or "tag"
+    if short == readable and _PLAIN_TAG.fullmatch(folded):
+        return short   # words and single spaces: nothing else can give this name
+    return f"{short}-{hashlib.blake2s(folded.encode('utf-8'), digest_size=4).hexdigest()}"
 
 
 def tag_feed(tag: str) -> str:

@@ -9,6 +9,7 @@ its own markup, in :mod:`papershelf.html`.
 from __future__ import annotations
 
 from docutils import nodes
+from sphinx.errors import NoUri
 from sphinx.util.nodes import make_refnode
 
 from collections.abc import Sequence
@@ -82,10 +83,14 @@ def link(builder, fromdocname: str, docname: str, anchor: str, child: nodes.Node
     """A reference to ``anchor`` on ``docname`` from the page being resolved."""
     if isinstance(child, str):
         child = nodes.Text(child)
-    if docname != fromdocname and builder.get_relative_uri(fromdocname, docname).startswith("#"):
-        # every page is in one document (singlehtml): the anchor alone is the
-        # target, where Sphinx would make "#document-page#anchor"
-        fromdocname = docname
-    reference = make_refnode(builder, fromdocname, docname, anchor, child)
+    try:
+        if docname != fromdocname and builder.get_relative_uri(fromdocname, docname).startswith("#"):
+            # every page is in one document (singlehtml): the anchor alone is
+            # the target, where Sphinx would make "#document-page#anchor"
+            fromdocname = docname
+        reference = make_refnode(builder, fromdocname, docname, anchor, child)
+    except NoUri:
+        # a page this builder leaves out (an orphan in a PDF): the text, no link
+        return nodes.inline("", "", child, classes=list(classes))
     reference["classes"].extend(classes)
     return reference

@@ -84,6 +84,8 @@ _OPTION_RE = re.compile(
     re.DOTALL)
 #: A known name after a leading ``:`` but no ``:`` after it (``:venue ICLR``).
 _NEAR_RE = re.compile(rf"^{_WS}*:{_WS}*(?P<name>[^\W\d][\w-]*)(?!{_WS}*:|[\w-])")
+#: A known name with its colons misplaced: ``venue: x``, ``;venue:``, ``::venue: x``, ``:2venue:``.
+_LOOSE_RE = re.compile(r"^[^\w\s]*\d*(?P<name>[A-Za-z][A-Za-z-]*)[^\w\s]*:(?P<rest>.*)$", re.DOTALL)
 _BLOCK_SCALAR_RE = re.compile(r"^(?P<style>[|>])(?:[+-]?[1-9]?|[1-9][+-])$")
 _FENCE_RE = re.compile(r"^(?P<fence>`{3,}|~{3,}|:{3,})(?P<info>.*)$", re.DOTALL)
 
@@ -216,11 +218,18 @@ class _Reader:
                 if match:
                     index += self.read_option(index, match)
                     continue
+                taken = self.read_mangled(index)
+                if taken:
+                    index += taken
+                    continue
                 near = _NEAR_RE.match(line)
-                if near and near.group("name").lower() in self.lower:
-                    self.problem(index, f"line starts like the option :{near.group('name')}: "
+                close = near and (self.lower.get(near.group("name").lower()) or next(iter(
+                    difflib.get_close_matches(near.group("name").lower(), list(self.lower), n=1, cutoff=0.8)),
+                    None))
+                if close:
+                    self.problem(index, f"line {line.strip()!r} starts like the option :{self.lower.get(close, close)}: "
                                         f"but has no ':' after the name: not applied; "
-                                        f"write :{self.lower[near.group('name').lower()]}: value")
+                                        f"write :{self.lower.get(close, close)}: value")
                     self.current = None
                     index += 1
                     continue
@@ -245,6 +254,36 @@ class _Reader:
         return OptionBlock(self.options, self.option_lines, body, body_lineno, problems)
 
     # -- one ``:name: value`` line ------------------------------------------
+
+    def read_mangled(self, index: int) -> int:
+        """An option line written wrongly where the intent is clear: a known
+        name behind invisible characters or full-width colons (``：venue：``,
+        ``:ven\u200bue:``), or with its colons misplaced (``venue: ICLR``,
+        ``;venue:``, ``::venue:``).  It is read as that option, and said so;
+        returns how many lines it took (0: not such a line)."""
+        line = self.lines[index]
+        cleaned = unicodedata.normalize("NFKC", "".join(
+            char for char in line if unicodedata.category(char) != "Cf"))
+        if cleaned != line:
+            match = _OPTION_RE.match(_rstrip(cleaned)[0])
+            if match and match.group("name").lower() in self.lower:
+                self.problem(index, "invisible or full-width characters in the option line "
+                                    f"ignored: read as :{self.lower[match.group('name').lower()]}:")
+                self.lines[index] = cleaned
+                try:
+                    return self.read_option(index, match)
+                finally:
+                    self.lines[index] = line
+        loose = _LOOSE_RE.match(_rstrip(cleaned)[0])
+        if not loose or loose.group("name").lower() not in self.lower:
+            return 0
+        name = self.lower[loose.group("name").lower()]
+        value, notes = _clean(_lstrip(loose.group("rest"))[0])
+        value, quote_note = _quoting(value)
+        notes = [f"{line.strip()!r} is not written as an option line: read as :{name}: {value}",
+                 *notes, *([quote_note] if quote_note else [])]
+        self.apply(index, name, value, notes)
+        return 1
 
     def read_option(self, index: int, match: re.Match) -> int:
         """Reads the option line at ``index`` (and the block scalar it opens);
