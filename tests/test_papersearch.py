@@ -93,14 +93,12 @@ def test_the_index_is_written_only_when_papers_change(built):
     outdir = Path(built.outdir)
     target = outdir / papersearch.INDEX_FILE
     before = target.stat().st_mtime_ns
-    os.utime(outdir / "papers.json")
-    papersearch.write_index(built, None)
+    papersearch.write_index_from(built, (outdir / "papers.json").read_bytes())
     assert target.stat().st_mtime_ns == before
     data = json.loads((outdir / "papers.json").read_text(encoding="utf-8"))
     data["papers"][0]["notes"] = "降低幻觉的一种办法\nA second line about chain-of-thought."
     data["papers"][0]["abstract"] = "We study hallucinations."
-    (outdir / "papers.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    papersearch.write_index(built, None)
+    papersearch.write_index_from(built, json.dumps(data, ensure_ascii=False).encode("utf-8"))
     assert target.stat().st_mtime_ns != before
     row = rows(load_index(outdir))[0]
     assert row["key"] == data["papers"][0]["key"]
@@ -129,8 +127,7 @@ def test_missing_and_odd_fields_are_taken_as_empty():
 
 def test_unreadable_papers_json_is_a_warning(built):
     outdir = Path(built.outdir)
-    (outdir / "papers.json").write_text("[1, 2", encoding="utf-8")
-    papersearch.write_index(built, None)
+    papersearch.write_index_from(built, b"[1, 2")
     assert any("papers.json cannot be read" in w and "papershelf.search" in w for w in warnings_of(built))
 
 
@@ -149,7 +146,6 @@ def test_words_are_kept_for_the_next_build(built):
     # and a changed paper's old text is dropped from the cache
     data = json.loads((outdir / "papers.json").read_text(encoding="utf-8"))
     data["papers"][0]["summary"] = "Changed."
-    (outdir / "papers.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    papersearch.write_index(built, None)
+    papersearch.write_index_from(built, json.dumps(data, ensure_ascii=False).encode("utf-8"))
     after = papersearch._read_cache(cache, "zh")
     assert len(after) == len(data["papers"]) and any("Changed." in text for text in after)

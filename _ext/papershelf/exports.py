@@ -136,21 +136,31 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
     domain = app.env.domains["paper"]
     if not domain.exports_due and all(Path(app.outdir, name).is_file() for name in EXPORTS):
         return
-    base = (app.config.html_baseurl or "").rstrip("/")
-
-    def locate(docname: str, anchor: str) -> str:
-        uri = f"{app.builder.get_target_uri(docname)}#{anchor}"
-        return f"{base}/{uri}" if base else uri
-
     views = domain.views()
     contents = {
-        "papers.json": to_json(views.catalog, locate, views.title,
-                               f"{base}/{SCHEMA_NAME}" if base else SCHEMA_NAME),
+        "papers.json": papers_json_text(app),
         "papers.bib": views.bibtex.file(views.catalog),
         SCHEMA_NAME: SCHEMA_PATH.read_text(encoding="utf-8"),
     }
     for name, content in contents.items():
         write_if_changed(Path(app.outdir, name), content)
+
+
+def papers_json_text(app: Sphinx) -> str:
+    """The text of papers.json for this build, made once (the paper search
+    index, written with the search page, reads it before the file is written)."""
+    views = app.env.domains["paper"].views()
+    made = views.exports.get("papers.json")
+    if made is None:
+        base = (app.config.html_baseurl or "").rstrip("/")
+
+        def locate(docname: str, anchor: str) -> str:
+            uri = f"{app.builder.get_target_uri(docname)}#{anchor}"
+            return f"{base}/{uri}" if base else uri
+
+        made = views.exports["papers.json"] = to_json(views.catalog, locate, views.title,
+                                                      f"{base}/{SCHEMA_NAME}" if base else SCHEMA_NAME)
+    return made
 
 
 def written_papers_json(app: Sphinx, exception: Exception | None) -> Path | None:

@@ -42,6 +42,8 @@ FEED_TYPE = "application/atom+xml"
 STAMP_FILE = "papershelf-feeds.stamp"
 #: The ``updated`` of a feed that lists no paper yet: a fixed date, so that the
 #: file stays the same until a paper is dated.
+#: the feeds written by the last build, kept with the doctrees
+FEED_LIST = "papershelf-feeds.json"
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 _NOT_IN_SLUG = re.compile(r"[^\w]+")
@@ -276,14 +278,21 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
                               author=app.config.author or site_title, base=base,
                               generator=f"papershelf {__version__}")
         write_if_changed(outdir / feed.path, content)
-    # a tag no paper has any more takes its feed with it
+    # a tag no paper has any more, or a topic page that is gone, takes its
+    # feed with it: the feeds written last time are listed beside the stamp
     planned = {outdir / feed.path for feed in plan}
-    for old in sorted(Path(outdir, TAG_FEEDS).glob("*.atom")):
-        if old not in planned:
+    written_list = Path(app.doctreedir, FEED_LIST)
+    try:
+        earlier = [outdir / name for name in json.loads(written_list.read_text(encoding="utf-8"))]
+    except (OSError, ValueError, TypeError):
+        earlier = []
+    for old in sorted({*Path(outdir, TAG_FEEDS).glob("*.atom"), *earlier}):
+        if old not in planned and old.is_file() and outdir.resolve() in old.resolve().parents:
             old.unlink()
     try:
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.write_text(digest, encoding="utf-8")
+        written_list.write_text(json.dumps(sorted(feed.path for feed in plan)), encoding="utf-8")
     except OSError:
         pass  # the next build writes the feeds again
 

@@ -15,10 +15,12 @@ author is trusted turns this off with ``papershelf_trust_html = True``.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 import re
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
 
 from .diagnostics import warn
 from .sanitize import ALLOWED_TAGS, Sanitized, sanitize_html, unsafe_math, url_scheme
@@ -32,11 +34,13 @@ LINK_SCHEMES = frozenset({None, "http", "https", "mailto"})
 
 
 def make_inert(body: list[nodes.Node], document: nodes.document, docname: str,
-               lines: range) -> list[nodes.Node]:
+               lines: range, inside_site: Callable[[str], bool] = lambda uri: False) -> list[nodes.Node]:
     """``body`` with everything that could run or pull in a file made safe.
     ``lines`` are the entry's lines in its page: a warning names the line of
     the node at fault when it is one of them (nested parsers, such as
-    ``{eval-rst}``, number lines their own way), else the entry's first."""
+    ``{eval-rst}``, number lines their own way), else the entry's first.
+    ``inside_site`` says whether a relative image or download address stays in
+    the site's own folder."""
     own = _own_source(document)
     kept: list[nodes.Node] = []
     for node in body:
@@ -45,12 +49,13 @@ def make_inert(body: list[nodes.Node], document: nodes.document, docname: str,
             continue
         holder = nodes.container()
         holder += node
-        _clean_tree(holder, own, docname, lines)
+        _clean_tree(holder, own, docname, lines, inside_site)
         kept.extend(holder.children)
     return kept
 
 
-def _clean_tree(root: nodes.Element, own: str, docname: str, lines: range) -> None:
+def _clean_tree(root: nodes.Element, own: str, docname: str, lines: range,
+                inside_site: Callable[[str], bool]) -> None:
     for node in list(root.findall(include_self=False)):
         if not _attached(node, root):
             continue   # removed with an ancestor
@@ -72,10 +77,20 @@ def _clean_tree(root: nodes.Element, own: str, docname: str, lines: range) -> No
                                   if isinstance(node, nodes.math) else
                                   nodes.literal_block(node.astext(), node.astext()))
         elif isinstance(node, nodes.image):
-            scheme = url_scheme(node.get("uri", ""))
+            uri = node.get("uri", "")
+            scheme = url_scheme(uri)
             if scheme not in (None, "http", "https"):
                 _warn(f"an image with a {scheme}: address is left out", node, docname, lines)
                 node.parent.remove(node)
+            elif scheme is None and not inside_site(uri):
+                _warn(f"the image {uri!r} is outside the site's folder; it is left out", node, docname, lines)
+                node.parent.remove(node)
+        elif isinstance(node, addnodes.download_reference):
+            target = node.get("reftarget", "")
+            if url_scheme(target) is None and not inside_site(target):
+                _warn(f"the download {target!r} is outside the site's folder; it is shown as text",
+                      node, docname, lines)
+                node.replace_self(nodes.inline(node.astext(), node.astext()))
 
 
 def _attached(node: nodes.Node, root: nodes.Element) -> bool:

@@ -167,17 +167,26 @@ def _language(app: Sphinx) -> Any:
         return None
 
 
-def write_index(app: Sphinx, exception: Exception | None) -> None:
-    from .exports import written_papers_json
+def write_index(app: Sphinx) -> None:
+    """Write the paper search index from this build's papers.json text.  It is
+    written with the search page, before Sphinx draws that page's script
+    tags, so the tag carries Sphinx's checksum of the file in a clean build
+    and in an incremental one alike."""
+    from .exports import papers_json_text
 
-    source = written_papers_json(app, exception)
-    if source is None:
-        return
-    outdir = source.parent
-    raw = source.read_bytes()
+    target = Path(app.outdir, INDEX_FILE)
+    if not app.env.domains["paper"].exports_due and target.is_file():
+        return   # no page was read: the papers are as last time
+    write_index_from(app, papers_json_text(app).encode("utf-8"))
+
+
+def write_index_from(app: Sphinx, raw: bytes) -> None:
+    """Write the index from the text of a papers.json, unless it is the one
+    the index was last made from."""
+    outdir = Path(app.outdir)
+    target = outdir / INDEX_FILE
     language = getattr(_language(app), "lang", "") or ""
     digest = hashlib.sha256(raw + f"|{INDEX_VERSION}|{language}".encode()).hexdigest()
-    target = outdir / INDEX_FILE
     stamp = f"// papers.json {digest}\n"
     if target.is_file():
         with target.open(encoding="utf-8") as handle:
@@ -187,7 +196,8 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
         data = json.loads(raw.decode("utf-8"))
         papers = [p for p in data.get("papers", []) if isinstance(p, dict)]
     except (ValueError, AttributeError) as error:
-        warn(f"papers.json cannot be read, so papers are not searchable: {error}", "search", str(source))
+        warn(f"papers.json cannot be read, so papers are not searchable: {error}", "search",
+             str(outdir / "papers.json"))
         return
     cache_path = Path(app.doctreedir, CACHE_FILE)
     cache = _read_cache(cache_path, language)
@@ -223,10 +233,9 @@ def _write_cache(path: Path, language: str, cache: dict[str, tuple[str, ...]], p
 
 def add_search_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     if app.builder.format == "html" and pagename == "search":
+        write_index(app)
         app.add_js_file(INDEX_FILE.removeprefix("_static/"), loading_method="defer")
 
 
 def setup_papersearch(app: Sphinx) -> None:
-    # after the exports (priority 500) have written papers.json
-    app.connect("build-finished", write_index, priority=800)
     app.connect("html-page-context", add_search_script)

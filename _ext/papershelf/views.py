@@ -170,6 +170,8 @@ class Views:
         self.specs = specs
         self.bibtex = bibtex
         self._made: dict[tuple, object] = {}
+        #: the export files' texts, made once (see papershelf.exports)
+        self.exports: dict[str, str] = {}
 
     def title(self, docname: str) -> str:
         title = self._titles.get(docname)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+import textwrap
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
@@ -60,10 +62,20 @@ class PaperDirective(SphinxDirective):
                        "as in ```{paper} Attention Is All You Need", "title")
             title = "Untitled paper"
 
+        trusted = settings(self.config).trust_html
+        reads_before = None if trusted else self._files_read()
         body = self.parse_content_to_nodes() if self.content else []
-        if not settings(self.config).trust_html:
-            body = make_inert(body, self.state.document, docname,
-                              range(self.lineno, self.lineno + self.block_text.count("\n") + 1))
+        if not trusted:
+            lines = range(self.lineno, self.lineno + self.block_text.count("\n") + 1)
+            read = sorted(self._files_read() - reads_before)
+            if read:
+                # a directive of the notes read a file (csv-table :file:,
+                # literalinclude :diff:, ...): the notes are shown as written
+                warn(f"the notes read {', '.join(map(repr, read))}, another file of this machine: they are "
+                     "shown as written, not run", "html", (docname, lines.start))
+                text = "\n".join(self.content)
+                body = [nodes.literal_block(text, text)]
+            body = make_inert(body, self.state.document, docname, lines, self._inside_site)
         summary: nodes.paragraph | None = None
         if body and isinstance(body[0], nodes.paragraph):
             summary = body.pop(0)
@@ -106,12 +118,32 @@ class PaperDirective(SphinxDirective):
                        f"{registered.key!r}", "duplicate", "key")
         return [self._render(registered, links, summary, body)]
 
+    # -- what the notes may read ------------------------------------------------
+
+    def _files_read(self) -> set[str]:
+        """The files this page's parse has read so far, as Sphinx and docutils
+        record them for rebuilds."""
+        record = getattr(self.state.document.settings, "record_dependencies", None)
+        recorded = set(getattr(record, "list", ()) or ())
+        return recorded | {str(path) for path in self.env.dependencies.get(self.env.docname, ())}
+
+    def _inside_site(self, uri: str) -> bool:
+        """Whether a relative image or download address stays inside the site's
+        source folder (an owner's figure) rather than pointing elsewhere."""
+        try:
+            _, path = self.env.relfn2path(uri, self.env.docname)
+            Path(path).resolve().relative_to(Path(self.env.srcdir).resolve())
+        except (ValueError, OSError):
+            return False
+        return True
+
     # -- reading options ----------------------------------------------------
 
     def _read_option_block(self) -> None:
         """Options and body from the directive's own source lines."""
-        lines = self._source_lines()
-        block = read_options(lines, self.lineno + 1, OPTION_NAMES)
+        myst = type(self.state).__module__.startswith("myst_parser")
+        lines, first_lineno = self._source_lines() if myst else self._rst_source_lines()
+        block = read_options(lines, first_lineno, OPTION_NAMES)
         for problem in block.problems:
             warn(problem.message, "option", (self.env.docname, problem.lineno))
         self.options = dict(block.options)
@@ -121,18 +153,33 @@ class PaperDirective(SphinxDirective):
                                                      for offset in range(len(block.body))])
         # MyST counts a directive's content lines from the directive's own
         # line; docutils from the top of the file
-        myst = type(self.state).__module__.startswith("myst_parser")
         self.content_offset = block.body_lineno - (self.lineno + 1 if myst else 1)
 
-    def _source_lines(self) -> list[str]:
+    def _source_lines(self) -> tuple[list[str], int]:
         """The lines between the opening and the closing fence, exactly as
-        written (MyST's own split breaks lines at form feeds and the like)."""
+        written (MyST's own split breaks lines at form feeds and the like),
+        and the line number of the first."""
         lines = self.block_text.split("\n")[1:]
         while lines and not lines[-1].strip():
             lines.pop()
         if lines and re.fullmatch(r"\s*(`{3,}|~{3,}|:{3,})\s*", lines[-1]):
             lines.pop()
-        return lines
+        return lines, self.lineno + 1
+
+    def _rst_source_lines(self) -> tuple[list[str], int]:
+        """The same for ``.. paper::`` in reStructuredText: docutils reads
+        every line up to the first blank one as the title when a directive
+        takes no options, so the title is taken back to where the option
+        lines start, and the indented block is dedented."""
+        first, *rest = self.block_text.split("\n")
+        rest = textwrap.dedent("\n".join(rest)).split("\n")
+        title = [first.partition("::")[2].strip()]
+        while rest and rest[0].strip() and not rest[0].lstrip().startswith(":"):
+            title.append(rest.pop(0).strip())
+        self.arguments = [" ".join(" ".join(title).split())] if any(title) else []
+        while rest and not rest[-1].strip():
+            rest.pop()
+        return rest, self.lineno + len(title)
 
     def _links(self) -> list[tuple[str, str, str | None]]:
         """Every link option in display order, as ``(label, written, url)``;

@@ -25,6 +25,18 @@ def _writable_place(path: Path) -> Path | None:
     return None
 
 
+def report_problem(report: Path) -> str | None:
+    """Why a report file cannot be written at ``report``, or ``None``: asked
+    before a command changes anything."""
+    if report.is_dir():
+        return f"--report {report}: that is a folder; give a file name such as {report / 'report.json'}"
+    if report.exists() and not os.access(report, os.W_OK):
+        return f"--report {report}: the file cannot be written"
+    if _writable_place(report.parent) is None:
+        return f"--report {report}: cannot write there (no permission, or a file in the way)"
+    return None
+
+
 def check_targets(out: Path, report: Path | None, force: bool) -> None:
     """Refuse, before anything is written, an output folder or report path
     that cannot be written."""
@@ -36,12 +48,9 @@ def check_targets(out: Path, report: Path | None, force: bool) -> None:
         raise TargetError(f"{out} is not empty; pass --force to replace the pages an earlier import wrote there")
     if report is None:
         return
-    if report.is_dir():
-        raise TargetError(f"--report {report}: that is a folder; give a file name such as {report / 'report.json'}")
-    if report.exists() and not os.access(report, os.W_OK):
-        raise TargetError(f"--report {report}: the file cannot be written")
-    if _writable_place(report.parent) is None:
-        raise TargetError(f"--report {report}: cannot write there (no permission, or a file in the way)")
+    problem = report_problem(report)
+    if problem:
+        raise TargetError(problem)
     if out.exists() and report.resolve().is_relative_to(out.resolve()) and report.suffix == ".md":
         raise TargetError(f"--report {report}: inside the output folder, a .md report would be read as a page")
 

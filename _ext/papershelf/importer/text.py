@@ -88,6 +88,22 @@ def inert(text: str) -> tuple[str, list[str]]:
     """``text`` (Markdown) as MyST that shows what was written and does
     nothing else, and the kinds of markup that were made inert.
 
+    Escaping can change how the text's blocks are read (a fence inside an
+    HTML block becomes a fence once the HTML is escaped), so the result is
+    read again, and made inert again, until no directive fence is live in it."""
+    result, found = _inert_once(text)
+    for _ in range(8):
+        if not any(token.type == "fence" and token.info.strip().startswith("{")
+                   for token in markdown().parse(result)):
+            break
+        result, more = _inert_once(result)
+        found = sorted(set(found) | set(more))
+    return result, found
+
+
+def _inert_once(text: str) -> tuple[str, list[str]]:
+    """One pass of :func:`inert`.
+
     A fence that MyST would run as a directive (```` ```{include} ````) is
     shown as code, fence line included; raw HTML, ``{role}`` syntax, comment
     and target lines, colon fences are escaped; links and images that point

@@ -280,6 +280,11 @@ def _first(records: list[Record], attribute: str) -> tuple[object, str] | None:
 
 
 def refresh(args: argparse.Namespace) -> int:
+    from ..importer.files import report_problem
+
+    problem = report_problem(args.report) if args.report else None
+    if problem:
+        return _fail("refresh", problem, 2)
     site = Path(".")
     if not args.pages and not (site / "papers").is_dir():
         return _fail("refresh", "no papers/ folder here: run it in the site's folder, or name the pages", 2)
