@@ -309,3 +309,18 @@ def test_a_hostile_list_builds_into_text(make_app, tmp_path):
     page = next(outdir.rglob("topic-*.html")).read_text(encoding="utf-8")
     assert "<script>alert(" not in page
     assert "&lt;script&gt;alert(" in page and "../../secret.txt" in page
+
+
+def test_bibtex_names_are_split_before_their_latex_is_decoded(tmp_path):
+    from papershelf.importer import bibtex
+
+    source = tmp_path / "refs.bib"
+    source.write_text("@article{a, author = {Smith, John and {Tom and Jerry} and M{\\\"u}ller, J{\\\"o}rg},\n"
+                      "  title = {T\\\"ur {GPT}}, journal = {TMLR}, year = {2024}}\n"
+                      "@article{b, author = {Ann Lee}, title = {\\href{https://x.org}{Linked} title}, year = {2023}}\n",
+                      encoding="utf-8")
+    reading_list = bibtex.BibtexReader(source.read_text(encoding="utf-8"), "Refs").read()
+    entries = {entry.title: entry for entry in reading_list.entries()}
+    assert entries["Tür GPT"].authors == ["John Smith", "Tom and Jerry", "Jörg Müller"]
+    # a field the LaTeX decoder cannot read costs only its own decoding, not the entry
+    assert len(entries) == 2 and not [p for p in reading_list.problems if p.kind == "skipped"]

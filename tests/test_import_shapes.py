@@ -476,3 +476,21 @@ def test_text_among_notes_is_never_dropped():
     assert (beta.summary, beta.notes) == ("a note of Beta", ["3. step three of Beta"])
     # empty items among notes are no entries
     assert reading_list.entries_seen == 2 and not [p for p in reading_list.problems if p.kind == "skipped"]
+
+
+def test_plain_titles_with_links_at_the_end_emphasis_and_a_linked_bold_title():
+    reading_list = read("""
+        ## Topic
+        1. Plain title entry number one (ICLR 2020) [paper](https://arxiv.org/abs/2401.00006)
+        2. Another plain title, NeurIPS 2021, [code](https://github.com/a/b)
+        3. *Italic* (ICLR 2020) [[paper]](https://arxiv.org/abs/2401.00008)
+        4. **[Bold link title entry here](https://arxiv.org/abs/2401.00009)** (ACL 2023)
+        """)
+    conserved(reading_list)
+    entries = list(reading_list.entries())
+    assert [(entry.title, entry.venue) for entry in entries] == [
+        ("Plain title entry number one", "ICLR 2020"), ("Another plain title", "NeurIPS 2021"),
+        ("Italic", "ICLR 2020"), ("Bold link title entry here", "ACL 2023")]
+    assert [[url for _, url in entry.links] for entry in entries] == [
+        ["https://arxiv.org/abs/2401.00006"], ["https://github.com/a/b"],
+        ["https://arxiv.org/abs/2401.00008"], ["https://arxiv.org/abs/2401.00009"]]

@@ -25,14 +25,29 @@ _ARXIV_ID_RE = re.compile(r"^(?:arxiv:)?\s*(\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\
                           re.IGNORECASE)
 
 
+#: fields that hold addresses and identifiers, not LaTeX text
+_VERBATIM = frozenset({"url", "doi", "eprint", "archiveprefix", "file"})
+
+
 def _name(parts: middlewares.NameParts | str) -> str:
-    """``Smith, Jr., Ann`` -> ``Ann Smith, Jr.``: the name as it is read."""
+    """``Smith, Jr., Ann`` -> ``Ann Smith, Jr.``: the name as it is read.
+    Names are split before their LaTeX is decoded, so ``{Tom and Jerry}``
+    stays one name; each part is decoded here (``M{\\"u}ller`` is Müller)."""
     if isinstance(parts, str):
-        return " ".join(parts.split())
-    name = " ".join([*parts.first, *parts.von, *parts.last])
+        return " ".join(_decoded(parts).split())
+    name = " ".join(_decoded(part) for part in [*parts.first, *parts.von, *parts.last])
     if parts.jr:
-        name += ", " + " ".join(parts.jr)
+        name += ", " + " ".join(_decoded(part) for part in parts.jr)
     return " ".join(name.replace("{", "").replace("}", "").split())
+
+
+def _decoded(latex: str) -> str:
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    try:
+        return LatexNodes2Text(math_mode="verbatim").latex_to_text(latex)
+    except Exception:   # LaTeX the decoder cannot read: the text as written
+        return latex
 
 
 def _text(value: object) -> str:
@@ -55,8 +70,7 @@ class BibtexReader:
         try:
             library = bibtexparser.parse_string(
                 self.text,
-                append_middleware=[middlewares.LatexDecodingMiddleware(), middlewares.SeparateCoAuthors(),
-                                   middlewares.SplitNameParts()])
+                append_middleware=[middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()])
         except Exception as error:   # the parser's own failure, not the file's: say so, write nothing
             raise SourceError(f"the BibTeX parser failed on this file ({type(error).__name__}: {error})") \
                 from error
@@ -103,7 +117,9 @@ class BibtexReader:
                 value = fields[name].value
                 if isinstance(value, list):
                     continue
-                text = _text(value)
+                # LaTeX decoded field by field (a field the decoder cannot
+                # read stays as written); addresses are not LaTeX
+                text = _text(value if name in _VERBATIM else _decoded(value))
                 fixed = repair_mojibake(text)
                 if fixed != text:
                     self.result.problem((block.start_line or 0) + 1, "text-repaired",

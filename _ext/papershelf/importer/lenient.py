@@ -15,6 +15,10 @@ from .structure import Entry, ReadingList
 _BOLD_RE = re.compile(r"^\*\*(.+?)\*\*")
 _DOUBLE_LINK_RE = re.compile(r"\[\[\s*([^\[\]]*?)\s*\]\s*\]\(\s*([^()]*?)\s*\)")
 _LINK_RE = re.compile(r"(?<!!)\[([^\[\]]+)\]\(\s*([^()]*?)\s*\)")
+#: links, single or double, that end a line
+_TRAILING_LINKS_RE = re.compile(r"(?:\s*(?<!!)\[\[?[^\[\]]+\]\]?\(\s*[^()]*?\s*\))+\s*$")
+#: a title wrapped in emphasis: *Title* or _Title_
+_EMPHASISED_RE = re.compile(r"^(\*{1,3}|_{1,3})(\S.*?\S|\S)\1$")
 _OPEN_PARENS = "(（"
 _CLOSE_PARENS = ")）"
 _MATH_RE = re.compile(r"\$[^$]+\$")
@@ -177,6 +181,11 @@ class HeadReader:
             rest = head[bold.end():]
         elif bold:
             inside, rest = bold.group(1), head[bold.end():]
+            linked = _LINK_RE.fullmatch(inside.strip())
+            if linked:
+                # **[Title](url)**: the link's text is the title, its target the paper
+                self.take_links(f"[paper]({linked.group(2)})", entry, line, single=True)
+                inside = linked.group(1)
             inside = self.take_links(inside, entry, line, single=True)
             entry.title = " ".join(inside.split()).strip()
             entry.title, rest = self.subtitle(entry.title, rest, line)
@@ -209,24 +218,29 @@ class HeadReader:
     def plain_title(head: str) -> tuple[str, str]:
         """``MaPLe: Multi-modal Prompt Learning, CVPR2023`` -> title and the rest,
         the rest holding the venue in brackets when one was found."""
-        links_removed = _DOUBLE_LINK_RE.sub("", head).strip()
+        # links at the end of the line ("Title (ICLR 2020) [paper](url)") are
+        # the entry's links, not part of its title
+        trailing = _TRAILING_LINKS_RE.search(head)
+        links_removed = (head[:trailing.start()].strip().rstrip(",;，").strip() if trailing else head.strip())
+        after = head[trailing.start():] if trailing else ""
         title, comma, tail = links_removed.rpartition(",")
         if comma and tail.strip() and looks_like_venue(tail.strip()):
-            return title.strip(), f"({tail.strip()})" + head[len(links_removed):]
+            return _unemphasised(title), f"({tail.strip()})" + after
         for opening in _OPEN_PARENS:
             position = links_removed.rfind(opening)
             if position > 0 and links_removed.endswith(tuple(_CLOSE_PARENS)) and \
                     looks_like_venue(links_removed[position + 1:-1]):
-                return links_removed[:position].strip(), links_removed[position:]
+                return _unemphasised(links_removed[:position]), links_removed[position:] + after
         # "Title. *arXiv 2025*. notes": a title ends before an emphasised venue
         italic = _ITALIC_VENUE_RE.match(head)
         if italic and bracket_is_venue(italic.group(2)):
             return italic.group(1).strip(), f"({italic.group(2).strip()}) " + head[italic.end():]
         # "Title (ICLR 2024) notes": the first bracket that holds a venue ends the title
         for match in _VENUE_BRACKET_RE.finditer(head):
-            if match.start() > 0 and looks_like_venue(match.group(1).strip()):
-                return head[:match.start()].strip(), head[match.start():]
-        return links_removed, head[len(links_removed):]
+            if match.start() > 0 and head[match.start() - 1] != "]" and "://" not in match.group(1) \
+                    and looks_like_venue(match.group(1).strip()):
+                return _unemphasised(head[:match.start()]), head[match.start():]
+        return _unemphasised(links_removed), after
 
     def take_links(self, text: str, entry: Entry, line: int, single: bool) -> str:
         """Move the links of ``text`` into ``entry.links``; return the rest.
@@ -272,6 +286,13 @@ class HeadReader:
                         return rest, ""
                     return stripped[position + 1:], inside
         return rest, ""
+
+
+def _unemphasised(title: str) -> str:
+    """A plain title without the emphasis wrapped around it (``*Title*``)."""
+    title = title.strip()
+    match = _EMPHASISED_RE.match(title)
+    return match.group(2).strip() if match else title
 
 
 def compose_notes(entry: Entry, text: str, blocks: list[str]) -> None:
