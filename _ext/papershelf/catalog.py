@@ -187,6 +187,15 @@ def _with_key(paper: Paper, key: str) -> Paper:
 
 def _merge(members: list[Entry], conflicts: list[Conflict]) -> Paper:
     first = members[0]
+    if len(members) == 1:
+        # most papers are on one page: their entry is the paper
+        links = {}
+        for link in first.links:
+            links.setdefault(link.label, link)
+        return Paper(key=first.key, entries=(first,), title=first.title, venue=first.venue, year=first.year,
+                     authors=first.authors, links=tuple(links.values()), tags=first.tags, status=first.status,
+                     rating=first.rating, summary=first.summary, notes=first.notes, abstract=first.abstract,
+                     added=first.added)
     venue: Venue | None = None
     year = None
     authors: tuple[str, ...] = ()

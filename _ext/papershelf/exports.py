@@ -56,10 +56,16 @@ def paper_json(paper: Paper, locate: Callable[[str, str], str], page_title: Call
     }
 
 
-def to_json(catalog: Catalog, locate: Callable[[str, str], str], page_title: Callable[[str], str],
-            schema: str = SCHEMA_NAME) -> str:
-    """``papers.json``: the documented, versioned export (see the README)."""
-    papers = [paper_json(paper, locate, page_title) for paper in sorted(catalog.papers, key=lambda p: p.key.casefold())]
+def papers_data(catalog: Catalog, locate: Callable[[str, str], str], page_title: Callable[[str], str]) -> list[dict]:
+    """The papers of papers.json, in its order (by key)."""
+    return [paper_json(paper, locate, page_title) for paper in sorted(catalog.papers, key=lambda p: p.key.casefold())]
+
+
+def to_json(catalog: Catalog | list[dict], locate: Callable[[str, str], str] | None = None,
+            page_title: Callable[[str], str] | None = None, schema: str = SCHEMA_NAME) -> str:
+    """``papers.json``: the documented, versioned export (see the README),
+    from the catalogue or from :func:`papers_data` made already."""
+    papers = catalog if isinstance(catalog, list) else papers_data(catalog, locate, page_title)
     # one paper per line: readable, friendly to diffs, and fast to write
     # (an indented dump takes the pure-Python encoder)
     head = json.dumps({"$schema": schema, "version": JSON_VERSION, "generator": f"papershelf {__version__}",
@@ -158,9 +164,15 @@ def papers_json_text(app: Sphinx) -> str:
             uri = f"{app.builder.get_target_uri(docname)}#{anchor}"
             return f"{base}/{uri}" if base else uri
 
-        made = views.exports["papers.json"] = to_json(views.catalog, locate, views.title,
-                                                      f"{base}/{SCHEMA_NAME}" if base else SCHEMA_NAME)
+        papers = views.exports["papers"] = papers_data(views.catalog, locate, views.title)
+        made = views.exports["papers.json"] = to_json(papers, schema=f"{base}/{SCHEMA_NAME}" if base else SCHEMA_NAME)
     return made
+
+
+def papers_json_papers(app: Sphinx) -> list[dict]:
+    """The papers of this build's papers.json, as data (not read back from text)."""
+    papers_json_text(app)
+    return app.env.domains["paper"].views().exports["papers"]
 
 
 def written_papers_json(app: Sphinx, exception: Exception | None) -> Path | None:

@@ -172,15 +172,15 @@ def write_index(app: Sphinx) -> None:
     written with the search page, before Sphinx draws that page's script
     tags, so the tag carries Sphinx's checksum of the file in a clean build
     and in an incremental one alike."""
-    from .exports import papers_json_text
+    from .exports import papers_json_papers, papers_json_text
 
     target = Path(app.outdir, INDEX_FILE)
     if not app.env.domains["paper"].exports_due and target.is_file():
         return   # no page was read: the papers are as last time
-    write_index_from(app, papers_json_text(app).encode("utf-8"))
+    write_index_from(app, papers_json_text(app).encode("utf-8"), papers_json_papers(app))
 
 
-def write_index_from(app: Sphinx, raw: bytes) -> None:
+def write_index_from(app: Sphinx, raw: bytes, papers: list[dict] | None = None) -> None:
     """Write the index from the text of a papers.json, unless it is the one
     the index was last made from."""
     outdir = Path(app.outdir)
@@ -193,8 +193,9 @@ def write_index_from(app: Sphinx, raw: bytes) -> None:
             if handle.readline() == stamp:
                 return
     try:
-        data = json.loads(raw.decode("utf-8"))
-        papers = [p for p in data.get("papers", []) if isinstance(p, dict)]
+        if papers is None:
+            data = json.loads(raw.decode("utf-8"))
+            papers = [p for p in data.get("papers", []) if isinstance(p, dict)]
     except (ValueError, AttributeError) as error:
         warn(f"papers.json cannot be read, so papers are not searchable: {error}", "search",
              str(outdir / "papers.json"))

@@ -171,7 +171,7 @@ class Views:
         self.bibtex = bibtex
         self._made: dict[tuple, object] = {}
         #: the export files' texts, made once (see papershelf.exports)
-        self.exports: dict[str, str] = {}
+        self.exports: dict[str, object] = {}
 
     def title(self, docname: str) -> str:
         title = self._titles.get(docname)
