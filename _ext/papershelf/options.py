@@ -85,7 +85,7 @@ _OPTION_RE = re.compile(
 #: A known name after a leading ``:`` but no ``:`` after it (``:venue ICLR``).
 _NEAR_RE = re.compile(rf"^{_WS}*:{_WS}*(?P<name>[^\W\d][\w-]*)(?!{_WS}*:|[\w-])")
 #: A known name with its colons misplaced: ``venue: x``, ``;venue:``, ``::venue: x``, ``:2venue:``.
-_LOOSE_RE = re.compile(r"^[^\w\s]*\d*(?P<name>[A-Za-z][A-Za-z-]*)[^\w\s]*:(?P<rest>.*)$", re.DOTALL)
+_LOOSE_RE = re.compile(r"^[^\w\s]*\d*(?P<name>[A-Za-z][A-Za-z-]*) *:(?P<rest>.*)$", re.DOTALL)
 _BLOCK_SCALAR_RE = re.compile(r"^(?P<style>[|>])(?:[+-]?[1-9]?|[1-9][+-])$")
 _FENCE_RE = re.compile(r"^(?P<fence>`{3,}|~{3,}|:{3,})(?P<info>.*)$", re.DOTALL)
 
