@@ -149,3 +149,24 @@ def test_words_are_kept_for_the_next_build(built):
     papersearch.write_index_from(built, json.dumps(data, ensure_ascii=False).encode("utf-8"))
     after = papersearch._read_cache(cache, "zh")
     assert len(after) == len(data["papers"]) and any("Changed." in text for text in after)
+
+
+def test_the_fast_stemmer_gives_the_stems_of_the_page_s_stemmer():
+    """snowballstemmer hands out PyStemmer's C stemmers when they are
+    installed; the search page stems queries with the Snowball algorithm in
+    JavaScript, so the two must agree word for word."""
+    import re
+
+    import snowballstemmer
+    from snowballstemmer.english_stemmer import EnglishStemmer
+    from snowballstemmer.porter_stemmer import PorterStemmer
+
+    from conftest import PROJECT
+
+    words = set()
+    for page in (PROJECT / "papers").rglob("*.md"):
+        words |= set(re.findall(r"[a-z]+", page.read_text(encoding="utf-8").lower()))
+    assert len(words) > 1000
+    for name, pure in (("porter", PorterStemmer()), ("english", EnglishStemmer())):
+        fast = snowballstemmer.stemmer(name)
+        assert [word for word in sorted(words) if fast.stemWord(word) != pure.stemWord(word)] == []
