@@ -20,6 +20,7 @@ the same language with a stemmer that exists, for as long as Sphinx needs it.
 
 from __future__ import annotations
 
+import importlib.resources
 import importlib.util
 import logging
 import shutil
@@ -111,21 +112,33 @@ def check_search(app: Sphinx) -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
+def _stemmer_scripts() -> Path | None:
+    """The folder of the JavaScript stemmers Sphinx ships with its search
+    (package data, found through importlib rather than a private name)."""
+    try:
+        folder = Path(str(importlib.resources.files("sphinx.search") / "minified-js"))
+    except (ModuleNotFoundError, TypeError):
+        return None
+    return folder if folder.is_dir() else None
+
+
 def _chinese_search_is_broken() -> bool:
     """Whether Sphinx's zh search points its page at a stemmer class its
     stemmer code does not define."""
-    from sphinx import search
     from sphinx.search import zh
 
-    path = getattr(search, "_MINIFIED_JS_PATH", None)
+    folder = _stemmer_scripts()
     rawcode = zh.SearchChinese.js_stemmer_rawcode
-    if path is None or not rawcode or not Path(path, rawcode).is_file():
+    if folder is None or not rawcode or not (folder / rawcode).is_file():
         return False
-    return f"{zh.SearchChinese.language_name}Stemmer" not in Path(path, rawcode).read_text(encoding="utf-8")
+    return f"{zh.SearchChinese.language_name}Stemmer" not in (folder / rawcode).read_text(encoding="utf-8")
 
 
 def _working_chinese_search() -> type:
-    from sphinx.search import _MINIFIED_JS_PATH, zh
+    from sphinx.search import zh
+
+    folder = _stemmer_scripts()
+    assert folder is not None  # only called when _chinese_search_is_broken() found it
 
     class ChineseSearch(zh.SearchChinese):
         """Sphinx's Chinese search, with the JavaScript stemmer its page can
@@ -136,8 +149,8 @@ def _working_chinese_search() -> type:
         @property
         def js_stemmer_code(self) -> str:  # type: ignore[override]
             english = zh.SearchChinese.js_stemmer_rawcode
-            return "\n".join((Path(_MINIFIED_JS_PATH, "base-stemmer.js").read_text(encoding="utf-8"),
-                              Path(_MINIFIED_JS_PATH, english).read_text(encoding="utf-8"),
+            return "\n".join(((folder / "base-stemmer.js").read_text(encoding="utf-8"),
+                              (folder / english).read_text(encoding="utf-8"),
                               "window.Stemmer = EnglishStemmer;"))
 
     return ChineseSearch
