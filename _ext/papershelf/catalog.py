@@ -11,7 +11,7 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .model import STATUSES, Entry, Link, arxiv_id_of, doi_of, first_arxiv_id, first_doi, normal_title, unique_name
 from .venues import NO_VENUE, Venue
@@ -21,8 +21,6 @@ GROUPINGS = ("year", "venue", "tag", "status", "topic", "author")
 INDEX_VIEWS = ("list", "table")
 # the status a paper has when its entries disagree: the furthest along wins
 _STATUS_RANK = {status: rank for rank, status in enumerate(reversed(STATUSES))}
-#: the fields two entries of one key must agree on, or a conflict is raised
-CONFLICT_FIELDS = ("title", "venue", "year", "authors")
 
 
 @dataclass(frozen=True)
@@ -116,12 +114,7 @@ def build(entries: Iterable[Entry]) -> Catalog:
             index = parent[index]
         return index
 
-    def apart(one: Entry, two: Entry) -> bool:
-        return one.explicit_key and two.explicit_key and one.key.casefold() != two.key.casefold()
-
     def union(one: int, two: int) -> None:
-        if apart(entries[one], entries[two]):
-            return
         one, two = find(one), find(two)
         if one != two:
             # never join two groups that hold different hand-given keys
@@ -168,7 +161,7 @@ def build(entries: Iterable[Entry]) -> Catalog:
         paper = _merge(members, catalog.conflicts)
         key = unique_name(paper.key, used_keys, fold=str.casefold)
         if key != paper.key:
-            paper = _with_key(paper, key)
+            paper = replace(paper, key=key)
         catalog.papers.append(paper)
         for entry in members:
             catalog.by_entry[entry.docname, entry.key] = paper
@@ -177,12 +170,6 @@ def build(entries: Iterable[Entry]) -> Catalog:
             catalog.shared_pages.update(pages)
     catalog.papers.sort(key=lambda paper: (paper.first.docname, paper.first.lineno))
     return catalog
-
-
-def _with_key(paper: Paper, key: str) -> Paper:
-    from dataclasses import replace
-
-    return replace(paper, key=key)
 
 
 def _merge(members: list[Entry], conflicts: list[Conflict]) -> Paper:

@@ -90,14 +90,15 @@ def check_config(app: Sphinx, config: Config) -> None:
              "config", conf_location(app.confdir, "papershelf_highlight_authors"))
 
 
-_made: dict[int, tuple[Config, Settings]] = {}
+_last: tuple[Config, Settings] | None = None
 
 
 def settings(config: Config) -> Settings:
-    """The checked settings of ``config``, read once per configuration object."""
-    made = _made.get(id(config))
-    if made is not None and made[0] is config:
-        return made[1]
+    """The checked settings of ``config``, read once per configuration object
+    (the last one is kept: a build has one)."""
+    global _last
+    if _last is not None and _last[0] is config:
+        return _last[1]
     table, _ = normalise_alias_table(config.papershelf_venue_aliases)
     names = config.papershelf_highlight_authors
     checked = Settings(
@@ -110,7 +111,7 @@ def settings(config: Config) -> Settings:
                                     if isinstance(name, str) and author_key(name)),
         mailto=config.papershelf_mailto,
     )
-    _made[id(config)] = (config, checked)
+    _last = (config, checked)
     return checked
 
 
