@@ -19,6 +19,34 @@ from mdit_py_plugins.colon_fence import colon_fence_plugin
 
 from .model import LINK_LABELS, arxiv_id_of, check_url, doi_of, normal_title, parse_extra_links
 
+
+# -- writing an entry ----------------------------------------------------------------
+
+def longest_run(text: str, char: str) -> int:
+    """The longest run of ``char`` in ``text``."""
+    return max((len(run) for run in re.findall(f"{re.escape(char)}+", text)), default=0)
+
+
+def list_option(items: Iterable[str]) -> str:
+    """A list option (``authors``, ``tags``): comma-separated, or separated by
+    ``;`` when an item holds a comma; spacing folded."""
+    items = [" ".join(item.split()) for item in items]
+    separator = "; " if any("," in item for item in items) else ", "
+    return separator.join(items)
+
+
+def paper_directive(title: str, options: Iterable[tuple[str, str]], body: str = "") -> str:
+    """A ``paper`` directive as a page holds it: its fence longer than any
+    run of the fence's character inside it.  CommonMark allows no backtick in
+    a backtick fence's info string (the title), so a title with one is fenced
+    with tildes."""
+    text = "\n".join(f":{name}: {value}" for name, value in options)
+    if body:
+        text += "\n\n" + body
+    mark = "~" if "`" in title else "`"
+    fence = mark * max(3, longest_run(title + "\n" + text, mark) + 1)
+    return f"{fence}{{paper}} {title}\n{text}\n{fence}\n"
+
 _OPTION_RE = re.compile(r"^:([\w-]+):(?:[ \t]+(.*?))?[ \t]*$")
 _NOT_PAGES = frozenset({"_build", "node_modules", "__pycache__"})
 _DIRECTIVE_RE = re.compile(r"^\{paper\}\s*(.*)$")

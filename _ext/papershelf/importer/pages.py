@@ -8,7 +8,8 @@ import re
 from .. import model
 from ..model import LINK_LABELS, Link
 from .structure import Entry, Problem, ReadingList, Topic
-from .text import inert, longest_run
+from ..pagetext import list_option, paper_directive
+from .text import inert
 
 
 def assign_keys(reading_list: ReadingList) -> None:
@@ -50,12 +51,6 @@ def assign_slugs(reading_list: ReadingList) -> None:
             topic.slug = model.unique_name(model.slugify(topic.title) or "topic", topic_slugs)
 
 
-def _list_value(items: list[str]) -> str:
-    """A list option: comma-separated, or ``;`` when an item holds a comma."""
-    separator = "; " if any("," in item for item in items) else ", "
-    return separator.join(" ".join(item.split()) for item in items)
-
-
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -63,7 +58,7 @@ def _one_line(text: str) -> str:
 def render_entry(entry: Entry) -> str:
     options: list[tuple[str, str]] = [("key", entry.key)]
     if entry.authors:
-        options.append(("authors", _list_value(entry.authors)))
+        options.append(("authors", list_option(entry.authors)))
     if entry.venue:
         options.append(("venue", _one_line(entry.venue)))
     if entry.year:
@@ -79,21 +74,13 @@ def render_entry(entry: Entry) -> str:
     if extras:
         options.append(("links", ", ".join(extras)))
     if entry.tags:
-        options.append(("tags", _list_value(entry.tags)))
+        options.append(("tags", list_option(entry.tags)))
     if entry.abstract:
         options.append(("abstract", _one_line(entry.abstract)))
     if entry.added:
         options.append(("added", entry.added))
     body = [block for block in (entry.summary, *entry.notes) if block.strip()]
-    text = "\n".join(f":{name}: {value}" for name, value in options)
-    if body:
-        text += "\n\n" + "\n\n".join(body)
-    title = _one_line(entry.title)
-    # CommonMark allows no backtick in a backtick fence's info string, so a
-    # title with one is fenced with tildes
-    mark = "~" if "`" in title else "`"
-    fence = mark * max(3, longest_run(text + title, mark) + 1)
-    return f"{fence}{{paper}} {title}\n{text}\n{fence}\n"
+    return paper_directive(_one_line(entry.title), options, "\n\n".join(body))
 
 
 def _heading_text(text: str) -> str:

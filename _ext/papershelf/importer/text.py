@@ -10,6 +10,7 @@ import ftfy
 from markdown_it import MarkdownIt
 
 from .. import model
+from ..pagetext import longest_run
 
 
 def repair_mojibake(text: str) -> str:
@@ -151,10 +152,6 @@ def _inert_once(text: str) -> tuple[str, list[str]]:
         out.append(_inert_inline(line, found))
         index += 1
     return "\n".join(out), sorted(found)
-
-
-def longest_run(text: str, char: str) -> int:
-    return max((len(run) for run in re.findall(f"{re.escape(char)}+", text)), default=0)
 
 
 def plain(text: str) -> str:

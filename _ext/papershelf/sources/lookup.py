@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..model import derive_key, Link, normalise_url, unique_name
+from ..pagetext import list_option, paper_directive
 from ..venues import Venue, get_parser
 from . import Record, SourceError, enabled_sources, label
 from . import crossref as crossref_api
@@ -90,23 +91,12 @@ class Sources:
 
 def join_authors(names: tuple[str, ...] | list[str]) -> str:
     """Authors as the ``authors`` option takes them: commas, or semicolons when a name has a comma."""
-    names = [" ".join(name.replace(";", ",").split()) for name in names if name.strip()]
-    separator = "; " if any("," in name for name in names) else ", "
-    return separator.join(names)
-
-
-def _longest_run(text: str, char: str) -> int:
-    return max((len(run) for run in re.findall(f"{re.escape(char)}+", text)), default=0)
+    return list_option(name.replace(";", ",") for name in names if name.strip())
 
 
 def render_entry(title: str, options: list[tuple[str, str]]) -> str:
-    """A ``paper`` directive; its fence is longer than any backtick run inside."""
-    body = "\n".join(f":{name}: {value}" for name, value in options)
-    # CommonMark forbids a backtick in a backtick fence's info string (the title):
-    # such a title goes in a tilde fence
-    char = "~" if "`" in title else "`"
-    fence = char * max(3, _longest_run(title + "\n" + body, char) + 1)
-    return f"{fence}{{paper}} {title}\n{body}\n{fence}\n"
+    """A ``paper`` directive of these options, and no summary yet."""
+    return paper_directive(title, options)
 
 
 def parse_venue(text: str) -> Venue:
