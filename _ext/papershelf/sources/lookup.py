@@ -10,7 +10,6 @@ and where, from what each source says.
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
