@@ -481,3 +481,12 @@ def test_property_any_text_is_read_without_raising(lines, first):
     assert all(first <= problem.lineno < first + max(len(lines), 1) for problem in block.problems)
     # the body is the tail of the content (or starts with the text after a closing ---)
     assert block.body == lines[len(lines) - len(block.body):] or lines[0].startswith("---")
+
+
+def test_the_space_characters_are_every_unicode_whitespace():
+    """The reader strips with one string of every whitespace character (and
+    the zero-width ones); no character above U+3000 is whitespace."""
+    from papershelf import options
+
+    every = {chr(code) for code in range(0x110000) if chr(code).isspace()} | set(options._INVISIBLE)
+    assert set(options._SPACES) == every

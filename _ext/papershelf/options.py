@@ -44,7 +44,6 @@ import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 
-import yaml
 
 __all__ = ["OptionBlock", "Problem", "read_options"]
 
@@ -75,6 +74,7 @@ class OptionBlock:
 
 #: Zero-width characters that are read as (invisible) whitespace around names.
 _INVISIBLE = "\u200b\u2060\ufeff"
+_INVISIBLE_SET = frozenset(_INVISIBLE)
 #: Trailing characters trimmed without a word.
 _QUIET_TRAILING = " \t\r\n"
 
@@ -101,8 +101,13 @@ def _is_space(char: str) -> bool:
     return char.isspace() or char in _INVISIBLE
 
 
+#: every character :func:`_is_space` is true of, for ``str.strip`` (no
+#: character above U+3000 is whitespace; a test checks)
+_SPACES = "".join(chr(code) for code in range(0x3001) if chr(code).isspace()) + _INVISIBLE
+
+
 def _is_blank(line: str) -> bool:
-    return all(_is_space(char) for char in line)
+    return not line.strip(_SPACES)
 
 
 def _char_name(char: str) -> str:
@@ -121,24 +126,23 @@ def _names(chars: str) -> str:
 def _rstrip(line: str) -> tuple[str, str | None]:
     """The line without trailing whitespace, and a note when what was trimmed
     is more than spaces and tabs."""
-    end = len(line)
-    while end and _is_space(line[end - 1]):
-        end -= 1
-    tail = line[end:]
-    loud = "".join(char for char in tail if char not in _QUIET_TRAILING)
-    return line[:end], (f"trailing {_names(loud)} removed" if loud else None)
+    kept = line.rstrip(_SPACES)
+    tail = line[len(kept):]
+    loud = tail.strip(_QUIET_TRAILING) and "".join(char for char in tail if char not in _QUIET_TRAILING)
+    return kept, (f"trailing {_names(loud)} removed" if loud else None)
 
 
 def _lstrip(text: str) -> tuple[str, str]:
-    start = 0
-    while start < len(text) and _is_space(text[start]):
-        start += 1
-    return text[start:], text[:start]
+    kept = text.lstrip(_SPACES)
+    return kept, text[:len(text) - len(kept)]
 
 
 def _clean(text: str) -> tuple[str, list[str]]:
     """``text`` with odd whitespace read as spaces, invisible and control
     characters dropped, and a note for each kind of change."""
+    if text.isprintable() and _INVISIBLE_SET.isdisjoint(text):
+        # no control, format or separator character but the space: as it is
+        return text, []
     kept: list[str] = []
     spaces, dropped = "", ""
     for char in text:
@@ -428,6 +432,8 @@ class _Reader:
         return close + 1, head
 
     def parse_yaml(self, block: list[str]) -> None:
+        import yaml   # only for the YAML form of the block, which few entries use
+
         text = textwrap.dedent("\n".join(block))
         try:
             root = yaml.compose(text, Loader=yaml.BaseLoader)
@@ -477,7 +483,9 @@ class _Reader:
     def check_body(self, body: list[str], body_lineno: int, ended_by: str) -> None:
         fence: str | None = None
         for offset, line in enumerate(body):
-            text = _lstrip(_rstrip(line)[0])[0]
+            text = line.strip(_SPACES)
+            if text[:1] not in ("`", "~", ":"):
+                continue   # neither a fence nor an option line
             fenced = _FENCE_RE.match(text)
             if fence is not None:
                 if fenced and fenced.group("fence")[0] == fence[0] \

@@ -18,8 +18,9 @@ from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.parsing import nested_parse_to_nodes
 
-from .. import model
+from .. import model, plaintext
 from ..config import settings
 from ..diagnostics import warn
 from ..model import LINK_LABELS, Entry, Link
@@ -62,20 +63,7 @@ class PaperDirective(SphinxDirective):
                        "as in ```{paper} Attention Is All You Need", "title")
             title = "Untitled paper"
 
-        trusted = settings(self.config).trust_html
-        reads_before = None if trusted else self._files_read()
-        body = self.parse_content_to_nodes() if self.content else []
-        if not trusted:
-            lines = range(self.lineno, self.lineno + self.block_text.count("\n") + 1)
-            read = sorted(self._files_read() - reads_before)
-            if read:
-                # a directive of the notes read a file (csv-table :file:,
-                # literalinclude :diff:, ...): the notes are shown as written
-                warn(f"the notes read {', '.join(map(repr, read))}, another file of this machine: they are "
-                     "shown as written, not run", "html", (docname, lines.start))
-                text = "\n".join(self.content)
-                body = [nodes.literal_block(text, text)]
-            body = make_inert(body, self.state.document, docname, lines, self._inside_site)
+        body = self._parse_body(docname)
         summary: nodes.paragraph | None = None
         if body and isinstance(body[0], nodes.paragraph):
             summary = body.pop(0)
@@ -118,6 +106,40 @@ class PaperDirective(SphinxDirective):
                        f"{registered.key!r}", "duplicate", "key")
         return [self._render(registered, links, summary, body)]
 
+    # -- the body -----------------------------------------------------------------
+
+    def _parse_body(self, docname: str) -> list[nodes.Node]:
+        """The summary and notes as nodes, made inert.  Plain paragraphs at
+        the top are made directly (:mod:`..plaintext`); MyST parses the rest."""
+        if not self.content:
+            return []
+        plain: list[nodes.Node] = []
+        start = 0
+        if self._myst and plaintext.allowed(self.config):
+            paragraphs, start = plaintext.leading_paragraphs(self.content)
+            first_line = self.lineno + self.content_offset + 1
+            document = self.state.document
+            plain = [plaintext.paragraph(lines, first_line + index, document) for index, lines in paragraphs]
+            if start == len(self.content):
+                return plain
+        rest = self.content[start:] if start else self.content
+        trusted = settings(self.config).trust_html
+        reads_before = None if trusted else self._files_read()
+        body = nested_parse_to_nodes(self.state, rest, offset=self.content_offset + start,
+                                     allow_section_headings=False)
+        if not trusted:
+            lines = range(self.lineno, self.lineno + self.block_text.count("\n") + 1)
+            read = sorted(self._files_read() - reads_before)
+            if read:
+                # a directive of the notes read a file (csv-table :file:,
+                # literalinclude :diff:, ...): the notes are shown as written
+                warn(f"the notes read {', '.join(map(repr, read))}, another file of this machine: they are "
+                     "shown as written, not run", "html", (docname, lines.start))
+                text = "\n".join(self.content)
+                return [nodes.literal_block(text, text)]
+            body = make_inert(body, self.state.document, docname, lines, self._inside_site)
+        return plain + body
+
     # -- what the notes may read ------------------------------------------------
 
     def _files_read(self) -> set[str]:
@@ -141,7 +163,7 @@ class PaperDirective(SphinxDirective):
 
     def _read_option_block(self) -> None:
         """Options and body from the directive's own source lines."""
-        myst = type(self.state).__module__.startswith("myst_parser")
+        self._myst = myst = type(self.state).__module__.startswith("myst_parser")
         lines, first_lineno = self._source_lines() if myst else self._rst_source_lines()
         block = read_options(lines, first_lineno, OPTION_NAMES)
         for problem in block.problems:

@@ -1,0 +1,101 @@
+"""Paragraphs of plain text, made without a Markdown parse.
+
+Most summaries and many notes are a paragraph or two of words: no emphasis,
+no link, no math, nothing a Markdown parser would turn into anything but
+text.  MyST would still start a nested parse for each entry (a token stream,
+a syntax tree, a render pass), which is a good part of what an entry costs to
+read.  :func:`leading_paragraphs` finds the paragraphs at the top of an
+entry's body that are certainly plain and :func:`paragraph` makes the node
+MyST makes of them, with the same text, line and source; the rest of the
+body goes to MyST as before.
+
+"Certainly plain" is judged by the characters alone, conservatively:
+
+* no character that starts or ends any Markdown or MyST construct anywhere
+  in a line (emphasis, code, links, HTML, entities, escapes, math, roles,
+  substitutions, attributes, strikethrough, tables);
+* a line starts with a letter or a non-ASCII character, so it cannot open a
+  block (heading, list, quote, fence, comment, target, field list, numbered
+  list, indented code) and cannot be a setext underline;
+* every character is printable and no line ends with a space, so there are no
+  tabs, hard breaks or odd whitespace to normalise;
+* the next block does not start with ``:`` or ``~``, which would make the
+  paragraph a definition list's term.
+
+MyST settings that change plain text (``linkify``, ``replacements``,
+``smartquotes`` and the GFM-only mode, which links bare addresses) turn the
+shortcut off: see :func:`allowed`.  A test builds pages of random text both
+ways and compares the doctrees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from docutils import nodes
+
+#: characters that may begin or end a Markdown or MyST construct mid-line
+_MARKUP = frozenset("`*_[]<>&\\${}|~")
+#: MyST extensions that rewrite plain text
+_REWRITING = frozenset({"linkify", "replacements", "smartquotes"})
+#: a following block starting with one of these makes a paragraph a definition list's term
+_TERM_MARKERS = (":", "~")
+
+
+def allowed(config: Any) -> bool:
+    """Whether this site's MyST leaves plain text as it is."""
+    extensions = getattr(config, "myst_enable_extensions", None) or ()
+    return _REWRITING.isdisjoint(extensions) and not getattr(config, "myst_gfm_only", False)
+
+
+def _blank(line: str) -> bool:
+    return not line.strip(" \t")
+
+
+def _plain(line: str) -> bool:
+    first = line[:1]
+    return (bool(first) and (first.isalpha() or not first.isascii()) and line.isprintable()
+            and line[-1] != " " and _MARKUP.isdisjoint(line))
+
+
+def leading_paragraphs(lines: Sequence[str]) -> tuple[list[tuple[int, list[str]]], int]:
+    """The plain paragraphs at the top of ``lines``, each as (index of its
+    first line, its lines), and the index of the first line of what follows
+    them (``len(lines)`` when nothing does)."""
+    paragraphs: list[tuple[int, list[str]]] = []
+    count = len(lines)
+    index = 0
+    while True:
+        while index < count and _blank(lines[index]):
+            index += 1
+        if index == count:
+            return paragraphs, count
+        end = index
+        while end < count and not _blank(lines[end]):
+            end += 1
+        block = list(lines[index:end])
+        if not all(_plain(line) for line in block):
+            return paragraphs, index
+        following = end
+        while following < count and _blank(lines[following]):
+            following += 1
+        if following < count and lines[following].lstrip(" \t").startswith(_TERM_MARKERS):
+            return paragraphs, index
+        paragraphs.append((index, block))
+        index = end
+
+
+def paragraph(lines: list[str], line: int, document: nodes.document) -> nodes.paragraph:
+    """The paragraph MyST makes of plain ``lines`` starting on ``line``: its
+    text nodes split at the line breaks, as MyST's soft breaks are.  As
+    MyST does, the document's current line moves to it (nodes made later
+    without a line of their own take that one)."""
+    node = nodes.paragraph("\n".join(lines))
+    node.line = document.current_line = line
+    node.source = document["source"]
+    for number, text in enumerate(lines):
+        if number:
+            node += nodes.Text("\n")
+        node += nodes.Text(text)
+    return node

@@ -1,0 +1,136 @@
+"""Plain paragraphs made without MyST are the nodes MyST makes of them.
+
+The shortcut (``papershelf.plaintext``) must never change a page: the same
+random bodies, full of the characters and line starts that Markdown gives a
+meaning to, are built with the shortcut and without it, and every node of the
+two doctrees (kind, attributes, line, source, text) must be equal.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+
+import pytest
+from docutils import nodes
+from sphinx.testing.util import SphinxTestApp
+
+from conftest import ROOTS
+from papershelf import plaintext
+
+# pieces of text: words, and everything Markdown or MyST reads as markup
+_WORDS = ["alpha", "beta", "模型", "在合成任务上验证了理论结果。", "in-context", "Note:", "e.g.", "(see)", "100%",
+          "50/50", "it's", '"quoted"', "www.example.com", "x=1", "a+b", "#tag", "@name", "C++", "(c)", "--", "...",
+          "【insight】", "über", "Ω", "naïve"]
+_MARKUP = list("`*_[]<>&\\${}|~:#-+=.)(%!'\"@^") + ["**b**", "`c`", "$x^2$", "[l](u)", "<b>", "&amp;", "{sub}`2`",
+                                                    "~~s~~", "\t", "\u3000", "\xa0", "\u200b"]
+_LINE_STARTS = ["", "", "", "- ", "* ", "+ ", "1. ", "2) ", "# ", "> ", ": ", "~ ", "    ", "  ", "(t)=", "% ",
+                "---", "===", "| a |", ":::", "+++", "<div>", "2024 ", "Term\n: def"]
+_ENDINGS = ["", "", "", " ", "  ", "\\", "\t"]
+
+
+def _line(rng: random.Random) -> str:
+    words = [rng.choice(_WORDS) if rng.random() < 0.85 else rng.choice(_MARKUP) for _ in range(rng.randint(1, 9))]
+    return rng.choice(_LINE_STARTS) + " ".join(words) + rng.choice(_ENDINGS)
+
+
+def _body(rng: random.Random) -> str:
+    blocks = []
+    for _ in range(rng.randint(1, 4)):
+        plain = rng.random() < 0.5
+        lines = [("Plain words " + rng.choice(_WORDS)) if plain else _line(rng) for _ in range(rng.randint(1, 3))]
+        blocks.append("\n".join(lines))
+    return rng.choice(["\n\n", "\n\n\n", "\n"]).join(blocks).replace("```", "``")
+
+
+def _page(seed: int, count: int) -> str:
+    rng = random.Random(seed)
+    parts = ["# Random bodies", ""]
+    for number in range(count):
+        parts += [f"````{{paper}} Paper {seed}-{number}", ":year: 2021", "", _body(rng), "````", ""]
+    return "\n".join(parts)
+
+
+def _dump(doctree: nodes.document) -> list[tuple]:
+    dumped = []
+    for node in doctree.findall():
+        if isinstance(node, nodes.Text):
+            dumped.append(("#text", str(node)))
+        else:
+            rawsource = node.rawsource if isinstance(node, nodes.paragraph) else None
+            dumped.append((node.tagname, repr(sorted(node.attributes.items())), node.line, node.source, rawsource))
+    return dumped
+
+
+def _build(srcdir, outdir, shortcut: bool, monkeypatch) -> tuple[dict[str, list[tuple]], str]:
+    with monkeypatch.context() as patch:
+        if not shortcut:
+            patch.setattr(plaintext, "allowed", lambda config: False)
+        app = SphinxTestApp("html", srcdir=srcdir, builddir=outdir, freshenv=True)
+        try:
+            app.build()
+            trees = {docname: _dump(app.env.get_doctree(docname)) for docname in sorted(app.env.found_docs)}
+            return trees, (outdir / "html" / "random.html").read_text(encoding="utf-8")
+        finally:
+            app.cleanup()
+
+
+@pytest.fixture
+def random_site(tmp_path):
+    srcdir = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-basic", srcdir)
+    (srcdir / "other.md").unlink()
+    return srcdir
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_shortcut_makes_the_nodes_myst_makes(random_site, tmp_path, monkeypatch, seed):
+    (random_site / "random.md").write_text(_page(seed, 150), encoding="utf-8")
+    counted = []
+    original = plaintext.leading_paragraphs
+
+    def counting(lines):
+        found, start = original(lines)
+        counted.append((len(found), start == len(lines)))
+        return found, start
+
+    monkeypatch.setattr(plaintext, "leading_paragraphs", counting)
+    fast, fast_html = _build(random_site, tmp_path / "fast", True, monkeypatch)
+    slow, slow_html = _build(random_site, tmp_path / "slow", False, monkeypatch)
+    # the shortcut was taken often, for whole bodies and for their tops
+    assert sum(found for found, _ in counted) > 50
+    assert sum(whole for _, whole in counted) > 10
+    assert fast.keys() == slow.keys()
+    for docname in fast:
+        assert fast[docname] == slow[docname], docname
+    assert fast_html == slow_html
+
+
+def test_settings_that_rewrite_text_turn_it_off():
+    class Config:
+        myst_enable_extensions = ["dollarmath", "replacements"]
+        myst_gfm_only = False
+
+    assert not plaintext.allowed(Config)
+    Config.myst_enable_extensions = {"dollarmath", "deflist"}
+    assert plaintext.allowed(Config)
+    Config.myst_gfm_only = True
+    assert not plaintext.allowed(Config)
+
+
+@pytest.mark.parametrize("lines, plain_count, rest", [
+    (["Words and more words.", "A second line."], 1, 2),
+    (["One.", "", "Two.", "", "- a list"], 2, 4),
+    (["Term", "", ": its definition"], 0, 0),          # a definition list's term
+    (["First.", "", "Term", "~ definition"], 1, 2),
+    (["Has *emphasis*."], 0, 0),
+    (["Has a trailing space. "], 0, 0),
+    (["1. a numbered list"], 0, 0),
+    (["    indented code"], 0, 0),
+    (["中文开头的一段话。"], 1, 1),
+    (["", "", "After blank lines."], 1, 3),
+    (["Tab\there."], 0, 0),
+])
+def test_leading_paragraphs(lines, plain_count, rest):
+    found, start = plaintext.leading_paragraphs(lines)
+    assert (len(found), start) == (plain_count, rest)
