@@ -12,9 +12,11 @@ project = "Papershelf"
 author = "Papershelf readers"
 copyright = "2024-2026, Papershelf readers"
 
+# sphinx-design is installed (requirements.txt) for an owner who wants its
+# grids and cards on a page of their own: add "sphinx_design" here.  Paper
+# entries do not need it, and loading it costs every build a few per cent.
 extensions = [
     "myst_parser",
-    "sphinx_design",
     "papershelf",
 ]
 

@@ -15,7 +15,11 @@ year, by venue) against the same papers as sphinx-needs objects with one
 ``needtable`` per index group (the peer); rebuilds against the full build;
 ``-j 2`` against ``-j 1``; linkcheck with its cache against without.  Builds
 run as separate ``sphinx-build`` processes; their order alternates between
-repeats.  The time from saving a page to its HTML being rewritten under
+repeats.  Builds are compared by their processor time (user and system) as
+the kernel counts it for the ``sphinx-build`` process, which time the machine
+spends on other work does not inflate; wall-clock times are reported too,
+``-j 2`` against ``-j 1`` is compared by wall-clock time.  The time from saving
+a page to its HTML being rewritten under
 sphinx-autobuild (``make livehtml``) is measured too.  The table is printed and
 a JSON report is written (``--json``, default ``_build/bench/report.json``).
 The synthetic sites are written by ``synthetic.py``.
@@ -61,6 +65,9 @@ class Run:
     seconds: float
     peak_mb: float
     output: str
+    #: the process's own processor time (user and system): what full builds
+    #: are compared by, since time the machine gave to other work is not in it
+    cpu: float = 0.0
 
 
 def sphinx(srcdir: Path, builder: str = "html", jobs: int = 1, fresh: bool = False,
@@ -80,7 +87,7 @@ def sphinx(srcdir: Path, builder: str = "html", jobs: int = 1, fresh: bool = Fal
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode not in (0, 1):
         raise RuntimeError(f"sphinx-build failed ({process.returncode}):\n{output[-3000:]}")
-    return Run(seconds, usage.ru_maxrss / 1024, output)
+    return Run(seconds, usage.ru_maxrss / 1024, output, usage.ru_utime + usage.ru_stime)
 
 
 def written_pages(outdir: Path, before: dict[str, int]) -> list[str]:
@@ -114,13 +121,15 @@ def measure_builds(workdir: Path, papers: int, pages: int, repeat: int, styles: 
     entries = generate(papers)
     sites = {style: write_site(workdir / style, style, entries, pages) for style in styles}
     times: dict[str, list[float]] = {style: [] for style in styles}
+    walls: dict[str, list[float]] = {style: [] for style in styles}
     peaks: dict[str, float] = {}
     for round_ in range(repeat):
         order = styles if round_ % 2 == 0 else tuple(reversed(styles))
         for style in order:
             shutil.rmtree(sites[style] / "_build", ignore_errors=True)
             run = sphinx(sites[style], fresh=True)
-            times[style].append(run.seconds)
+            times[style].append(run.cpu)
+            walls[style].append(run.seconds)
             peaks[style] = max(peaks.get(style, 0.0), run.peak_mb)
     full = {style: statistics.median(values) for style, values in times.items()}
 
@@ -168,14 +177,15 @@ def measure_builds(workdir: Path, papers: int, pages: int, repeat: int, styles: 
     result = {
         "papers": papers, "pages": pages, "repeat": repeat, "styles": list(styles),
         "full_build_seconds": full,
+        "full_build_wall_seconds": {style: statistics.median(values) for style, values in walls.items()},
         "ratio_to_baseline": paired("papershelf", "baseline"),
         "ratio_to_plain": paired("papershelf", "plain"),
         "ratio_to_needs": paired("papershelf_indexes", "needs"),
         "index_pages_ratio": paired("papershelf_indexes", "papershelf"),
-        "noop_seconds": noop.seconds, "noop_ratio": noop.seconds / full["papershelf"],
-        "notes_edit_seconds": notes.seconds, "notes_edit_ratio": notes.seconds / full["papershelf"],
+        "noop_seconds": noop.cpu, "noop_ratio": noop.cpu / full["papershelf"],
+        "notes_edit_seconds": notes.cpu, "notes_edit_ratio": notes.cpu / full["papershelf"],
         "notes_edit_reread": notes_read, "notes_edit_written": notes_written,
-        "year_edit_seconds": year.seconds, "year_edit_ratio": year.seconds / full["papershelf"],
+        "year_edit_seconds": year.cpu, "year_edit_ratio": year.cpu / full["papershelf"],
         "year_edit_written": len(year_written),
         "livehtml_save_to_page_seconds": live["save_to_page_seconds"] if live else None,
         "livehtml_samples": live["samples"] if live else None,
@@ -278,11 +288,14 @@ def table(results: list[dict[str, object]], linkcheck: dict[str, object] | None)
     def full(style: str):
         return lambda r: r["full_build_seconds"].get(style)
 
-    add("full build, Papershelf (s)", full("papershelf"), "{:.1f}")
-    add("full build, baseline by hand (s)", full("baseline"), "{:.1f}")
-    add("full build, plain list items (s)", full("plain"), "{:.1f}")
-    add("full build, Papershelf + 2 index pages (s)", full("papershelf_indexes"), "{:.1f}")
-    add("full build, sphinx-needs + needtables (s)", full("needs"), "{:.1f}")
+    add("full build, Papershelf (CPU s)", full("papershelf"), "{:.1f}")
+    add("full build, baseline by hand (CPU s)", full("baseline"), "{:.1f}")
+    add("full build, plain list items (CPU s)", full("plain"), "{:.1f}")
+    add("full build, Papershelf + 2 index pages (CPU s)", full("papershelf_indexes"), "{:.1f}")
+    add("full build, sphinx-needs + needtables (CPU s)", full("needs"), "{:.1f}")
+    add("full build, Papershelf (wall s)", lambda r: r.get("full_build_wall_seconds", {}).get("papershelf"), "{:.1f}")
+    add("full build, baseline by hand (wall s)",
+        lambda r: r.get("full_build_wall_seconds", {}).get("baseline"), "{:.1f}")
     add("Papershelf / baseline", lambda r: r["ratio_to_baseline"], "{:.2f}x",
         f"<= {TARGETS['ratio_to_baseline']:.2f}x", TARGETS["ratio_to_baseline"])
     add("Papershelf / plain", lambda r: r["ratio_to_plain"], "{:.2f}x",
@@ -348,8 +361,23 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
+def compile_extension() -> None:
+    """Byte-compile the extension, as pip does for a package it installs.
+    Sphinx, MyST, sphinx-design and sphinx-needs come compiled from their
+    wheels; the extension is installed editable, so its bytecode is written
+    by the first import that may write ``__pycache__``, and, where
+    ``PYTHONDONTWRITEBYTECODE`` is set (as on CI machines), by none: every
+    Papershelf build would then compile it again (about 0.1 s)."""
+    import compileall
+
+    import papershelf
+
+    compileall.compile_dir(str(Path(papershelf.__file__).parent), quiet=1)
+
+
 def _bench(args: argparse.Namespace, workdir: Path) -> int:
     sizes = args.papers or ([1000] if args.quick else list(DEFAULT_SIZES))
+    compile_extension()
     if not peer_available():
         print("sphinx-needs is not installed: the peer is not measured (`make bench` installs it)", flush=True)
     if args.live_edits and not livehtml.available():

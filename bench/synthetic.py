@@ -48,10 +48,13 @@ MATH = ["$y=\\text{softmax}((1+\\alpha) p_\\theta(y|c,x)-\\alpha p_\\theta(y|x))
 STYLES = ("papershelf", "baseline", "plain", "papershelf_indexes", "needs")
 # the styles that need only the site's own requirements
 CORE_STYLES = ("papershelf", "baseline", "plain")
-EXTENSIONS = {"papershelf": ["myst_parser", "sphinx_design", "papershelf"],
+# Each site loads what its pages use: the baseline's badges and dropdowns are
+# sphinx-design's; Papershelf draws its own (the site's conf.py does not load
+# sphinx-design either).
+EXTENSIONS = {"papershelf": ["myst_parser", "papershelf"],
               "baseline": ["myst_parser", "sphinx_design"],
               "plain": ["myst_parser"],
-              "papershelf_indexes": ["myst_parser", "sphinx_design", "papershelf"],
+              "papershelf_indexes": ["myst_parser", "papershelf"],
               "needs": ["myst_parser", "sphinx_needs"]}
 KIND_BADGE = {"ICLR": "primary", "NeurIPS": "primary", "ICML": "primary", "ACL": "primary",
               "CVPR": "primary", "ECCV": "primary", "AAAI": "primary", "TMLR": "secondary",

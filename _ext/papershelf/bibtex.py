@@ -65,6 +65,8 @@ _ORGANISATION_WORDS = frozenset({
     "foundation", "center", "centre", "community", "contributors", "authors", "et", "al.",
 })
 _HEX = frozenset("0123456789abcdefABCDEF")
+#: what :func:`verbatim` may change in printable ASCII
+_VERBATIM_SPECIAL = frozenset("%# \\{}")
 
 
 #: the control characters (category Cc) that are not whitespace
@@ -90,6 +92,8 @@ def verbatim(value: str) -> str:
     backslashes, braces, whitespace, a ``%`` that starts no escape and every
     ``#`` after the first percent-encoded; anything else unchanged."""
     value = value.strip()
+    if value.isascii() and value.isprintable() and _VERBATIM_SPECIAL.isdisjoint(value):
+        return value   # nothing to encode: the common case
     out: list[str] = []
     fragment = False
     for index, char in enumerate(value):

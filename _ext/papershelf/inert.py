@@ -56,7 +56,8 @@ def make_inert(body: list[nodes.Node], document: nodes.document, docname: str,
 
 def _clean_tree(root: nodes.Element, own: str, docname: str, lines: range,
                 inside_site: Callable[[str], bool]) -> None:
-    for node in list(root.findall(include_self=False)):
+    # text is never foreign, raw, a link, math, an image or a download
+    for node in list(root.findall(nodes.Element, include_self=False)):
         if not _attached(node, root):
             continue   # removed with an ancestor
         if _foreign(node, own):

@@ -206,6 +206,11 @@ def check_url(value: str) -> Checked:
     text = value.strip().strip("<>").strip()
     if not text:
         return Checked(None, ["empty link"])
+    if text[:8].lower() == "https://" or text[:7].lower() == "http://":
+        if text.isascii() and text.isprintable() and " " not in text:
+            # an http(s) address without spaces or control characters: only
+            # its host and port are left to check (the common case)
+            return _checked_http(text)
     arxiv = _ARXIV_SHORTHAND_RE.match(text)
     if arxiv:
         ident = arxiv.group(1)
@@ -230,6 +235,10 @@ def check_url(value: str) -> Checked:
         return Checked(None, [f"{_short(text)!r} is not a URL: links must start with http:// or https://"])
     if re.search(r"[\x00-\x20\x7f]", text):
         return Checked(None, [f"{_short(text)!r} is not a URL: it contains spaces or control characters"])
+    return _checked_http(text)
+
+
+def _checked_http(text: str) -> Checked:
     try:
         parts = urlsplit(text)
         parts.port  # noqa: B018 - raises ValueError on a malformed port

@@ -117,22 +117,22 @@ class Words:
 
     def keys(self, text: str) -> set[str]:
         found: set[str] = set()
+        known = self._known
         for word in self.split(text):
-            word = word.strip()
-            if not word or not _WORD.search(word):
-                continue
-            keys = self._known.get(word)
+            keys = known.get(word)
             if keys is None:
-                keys = self._known[word] = self._keys_of(word)
+                stripped = word.strip()
+                keys = known[word] = self._keys_of(stripped) if stripped and _WORD.search(stripped) else ()
             found.update(keys)
         return found
 
 
 def build_index(papers: Iterable[dict], words: Words, language: str = "",
-                cache: dict[str, tuple[str, ...]] | None = None) -> str:
+                cache: dict[str, tuple[str, ...]] | None = None, texts: set[str] | None = None) -> str:
     """The text of ``papershelf-search.js`` for ``papers`` (sorted by key).
     ``cache`` maps a paper's text to its words, kept from build to build:
-    cutting Chinese is slow (about 7 ms a paper), and most papers do not change."""
+    cutting Chinese is slow (about 7 ms a paper), and most papers do not change.
+    The texts of this build's papers are added to ``texts`` when given."""
     rows = []
     terms: dict[str, list[int]] = {}
     cache = {} if cache is None else cache
@@ -140,6 +140,8 @@ def build_index(papers: Iterable[dict], words: Words, language: str = "",
         row = paper_row(paper)
         rows.append(row)
         text = "\n".join([row[1], row[5]] + row[6])
+        if texts is not None:
+            texts.add(text)
         keys = cache.get(text)
         if keys is None:
             keys = cache[text] = tuple(sorted(words.keys(text)))
@@ -202,10 +204,11 @@ def write_index_from(app: Sphinx, raw: bytes, papers: list[dict] | None = None) 
         return
     cache_path = Path(app.doctreedir, CACHE_FILE)
     cache = _read_cache(cache_path, language)
-    text = stamp + build_index(papers, Words(_language(app)), language, cache)
+    texts: set[str] = set()
+    text = stamp + build_index(papers, Words(_language(app)), language, cache, texts)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8", newline="\n")
-    _write_cache(cache_path, language, cache, papers)
+    _write_cache(cache_path, language, cache, texts)
 
 
 def _read_cache(path: Path, language: str) -> dict[str, tuple[str, ...]]:
@@ -220,9 +223,8 @@ def _read_cache(path: Path, language: str) -> dict[str, tuple[str, ...]]:
     return words if isinstance(words, dict) else {}
 
 
-def _write_cache(path: Path, language: str, cache: dict[str, tuple[str, ...]], papers: list[dict]) -> None:
+def _write_cache(path: Path, language: str, cache: dict[str, tuple[str, ...]], current: set[str]) -> None:
     # only the texts of the current papers, so the cache does not grow without end
-    current = {"\n".join([row[1], row[5]] + row[6]) for row in map(paper_row, papers)}
     kept = {text: keys for text, keys in cache.items() if text in current}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
