@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from urllib.parse import unquote
 
@@ -305,3 +306,38 @@ def test_property_hostile_entries_round_trip(title, authors, url, venue, note):
 def test_property_any_key_is_a_key(key):
     written = bibtex_key(key)
     assert parse(bibtex_entry("misc", key, [("title", "T")])).entries[written]
+
+
+def test_entries_are_kept_from_build_to_build(tmp_path, monkeypatch):
+    """The entries one build wrote are taken by the next for the papers that
+    did not change; a changed paper is written again; entries kept by other
+    code (another stamp) are not taken."""
+    from papershelf import exports
+    from papershelf.catalog import build as build_catalog
+    from papershelf.model import Entry
+    from papershelf.venues import get_parser
+
+    def paper(title: str, venue: str = "ICLR 2024"):
+        entry = Entry(key="", title=title, docname="p", lineno=1, venue=get_parser().parse(venue), year=2024)
+        return build_catalog([dataclasses.replace(entry, key=title.lower().replace(" ", "-"))]).papers[0]
+
+    one, two = paper("One Paper"), paper("Two Paper")
+    first = exports.BibTeX()
+    texts = [first(one), first(two)]
+    path = tmp_path / "kept.pickle"
+    first.save(path)
+    written = []
+    real = exports.write_bibtex
+    monkeypatch.setattr(exports, "write_bibtex", lambda *args: written.append(args[1]) or real(*args))
+    second = exports.BibTeX.load(path)
+    changed = paper("Two Paper", "NeurIPS 2023")
+    assert second(one) == texts[0]
+    assert second(changed) != texts[1] and "NeurIPS" in second(changed)
+    assert written == ["two-paper"]
+    # another stamp: nothing is taken
+    monkeypatch.setattr(exports.BibTeX, "STAMP", "other")
+    assert exports.BibTeX.load(path)(one) == texts[0]
+    assert written == ["two-paper", "one-paper"]
+    # a broken file is an empty one
+    path.write_bytes(b"not a pickle")
+    assert exports.BibTeX.load(path)(two) == texts[1]

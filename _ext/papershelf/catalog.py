@@ -65,6 +65,8 @@ class Paper:
     @functools.cached_property
     def pages(self) -> tuple[Entry, ...]:
         """The first entry on each page the paper is on, in entry order."""
+        if len(self.entries) == 1:
+            return self.entries
         first: dict[str, Entry] = {}
         for entry in self.entries:
             first.setdefault(entry.docname, entry)
@@ -165,9 +167,8 @@ def build(entries: Iterable[Entry]) -> Catalog:
         catalog.papers.append(paper)
         for entry in members:
             catalog.by_entry[entry.docname, entry.key] = paper
-        pages = paper.docnames()
-        if len(pages) > 1:
-            catalog.shared_pages.update(pages)
+        if len(members) > 1 and len(paper.pages) > 1:
+            catalog.shared_pages.update(paper.docnames())
     catalog.papers.sort(key=lambda paper: (paper.first.docname, paper.first.lineno))
     return catalog
 

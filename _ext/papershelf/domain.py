@@ -27,7 +27,7 @@ from sphinx.roles import XRefRole
 from .catalog import Catalog
 from .catalog import build as build_catalog
 from .diagnostics import warn
-from .exports import BibTeX, export_stamp
+from .exports import BibTeX, bibtex_cache_path, export_stamp
 from .model import Entry, anchor_for, unique_name
 from .nodes import link
 from .views import Spec, Views, digest
@@ -160,7 +160,12 @@ class PaperDomain(Domain):
     def views(self) -> Views:
         """The view models of this build, made once (see :mod:`papershelf.views`)."""
         if self._views is None:
-            self._views = Views(self.catalog(), self.topic_title, self.placeholders, BibTeX())
+            self._views = Views(self.catalog(), self.topic_title, self.placeholders,
+                                BibTeX.load(bibtex_cache_path(self.env)))
+        return self._views
+
+    def made_views(self) -> Views | None:
+        """The view models when this build has made them already, else ``None``."""
         return self._views
 
     def topic_title(self, docname: str) -> str:

@@ -8,17 +8,21 @@ alone, so a no-op rebuild touches nothing.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
+from . import bibtex as bibtex_module
 from .bibtex import bibtex_entry as write_bibtex
 from .catalog import Catalog, Paper
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
 JSON_VERSION = 1
 SCHEMA_NAME = "papers.schema.json"
@@ -80,6 +84,15 @@ def bibtex_entry(paper: Paper) -> str:
     """``paper``'s BibTeX entry, as papers.bib and the Copy BibTeX button give
     it; written by :mod:`papershelf.bibtex`, which a strict BibTeX parser
     reads back as the paper's own words."""
+    return write_bibtex(*bibtex_inputs(paper))
+
+
+BibInputs = tuple[str, str, tuple[tuple[str, str], ...], tuple[str, ...]]
+
+
+def bibtex_inputs(paper: Paper) -> BibInputs:
+    """What ``paper``'s BibTeX entry is written from: its type, key, fields
+    and authors."""
     venue = paper.venue
     kind = venue.kind if venue.name else ""
     fields: list[tuple[str, str]] = [("title", paper.title)]
@@ -108,21 +121,61 @@ def bibtex_entry(paper: Paper) -> str:
         fields.append(("note", ", ".join(venue.extras)))
     if paper.abstract:
         fields.append(("abstract", paper.abstract))
-    return write_bibtex(entry_type, paper.key, fields, paper.authors)
+    return entry_type, paper.key, tuple(fields), tuple(paper.authors)
 
 
 class BibTeX:
     """Each paper's entry made once per build: the copy buttons of every
-    page and papers.bib show the same text."""
+    page and papers.bib show the same text.  Entries written by the last
+    build (``kept``, by what they were written from) are taken as they are:
+    a rebuild after one edit writes one entry, not one per paper."""
 
-    def __init__(self) -> None:
+    def __init__(self, kept: dict[BibInputs, str] | None = None) -> None:
         self._made: dict[str, str] = {}   # key -> entry; one catalogue's keys are unique
+        self._kept = kept or {}
+        #: this build's entries by what they were written from, for the next build
+        self.made: dict[BibInputs, str] = {}
 
     def __call__(self, paper: Paper) -> str:
         entry = self._made.get(paper.key)
         if entry is None:
-            entry = self._made[paper.key] = bibtex_entry(paper)
+            inputs = bibtex_inputs(paper)
+            entry = self._kept.get(inputs)
+            if entry is None:
+                entry = write_bibtex(*inputs)
+            self.made[inputs] = self._made[paper.key] = entry
         return entry
+
+    # -- kept from build to build ----------------------------------------------------
+
+    #: changes whenever the code that writes entries does
+    STAMP = hashlib.blake2b(Path(bibtex_module.__file__).read_bytes() + __version__.encode(),
+                            digest_size=8).hexdigest()
+
+    @classmethod
+    def load(cls, path: Path) -> BibTeX:
+        try:
+            with path.open("rb") as handle:
+                stored = pickle.load(handle)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
+            return cls()
+        if not isinstance(stored, dict) or stored.get("stamp") != cls.STAMP or \
+                not isinstance(stored.get("entries"), dict):
+            return cls()
+        return cls(stored["entries"])
+
+    def save(self, path: Path) -> None:
+        """This build's entries (only), when they are not the ones kept."""
+        if not self.made or self.made == self._kept:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(path.name + ".tmp")
+            with temporary.open("wb") as handle:
+                pickle.dump({"stamp": self.STAMP, "entries": self.made}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            temporary.replace(path)
+        except OSError:
+            pass   # the next build writes the entries again
 
     def file(self, catalog: Catalog) -> str:
         return "\n".join(self(paper) for paper in sorted(catalog.papers, key=lambda p: p.key.casefold()))
@@ -150,6 +203,11 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
     }
     for name, content in contents.items():
         write_if_changed(Path(app.outdir, name), content)
+    views.bibtex.save(bibtex_cache_path(app.env))
+
+
+def bibtex_cache_path(env: BuildEnvironment) -> Path:
+    return Path(env.doctreedir, "papershelf-bibtex.pickle")
 
 
 def papers_json_text(app: Sphinx) -> str:
@@ -159,10 +217,13 @@ def papers_json_text(app: Sphinx) -> str:
     made = views.exports.get("papers.json")
     if made is None:
         base = (app.config.html_baseurl or "").rstrip("/")
+        pages: dict[str, str] = {}
 
         def locate(docname: str, anchor: str) -> str:
-            uri = f"{app.builder.get_target_uri(docname)}#{anchor}"
-            return f"{base}/{uri}" if base else uri
+            page = pages.get(docname)
+            if page is None:
+                page = pages[docname] = app.builder.get_target_uri(docname)
+            return f"{base}/{page}#{anchor}" if base else f"{page}#{anchor}"
 
         papers = views.exports["papers"] = papers_data(views.catalog, locate, views.title)
         made = views.exports["papers.json"] = to_json(papers, schema=f"{base}/{SCHEMA_NAME}" if base else SCHEMA_NAME)
@@ -182,6 +243,18 @@ def written_papers_json(app: Sphinx, exception: Exception | None) -> Path | None
         return None
     path = Path(app.outdir, "papers.json")
     return path if path.is_file() else None
+
+
+def made_papers(app: Sphinx, written: bytes) -> list[dict] | None:
+    """The papers of papers.json as data, when this process made the text
+    ``written`` holds (``None``: read the file)."""
+    views = app.env.domains["paper"].made_views()
+    if views is None:
+        return None
+    text, papers = views.exports.get("papers.json"), views.exports.get("papers")
+    if not isinstance(text, str) or not isinstance(papers, list) or text.encode("utf-8") != written:
+        return None
+    return papers
 
 
 def write_if_changed(path: Path, content: str) -> None:

@@ -240,7 +240,7 @@ def _site_title(app: Sphinx) -> str:
 
 def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     from . import __version__
-    from .exports import written_papers_json
+    from .exports import made_papers, written_papers_json
 
     source = written_papers_json(app, exception)
     if source is None:
@@ -248,11 +248,13 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     outdir = source.parent
     # nothing to do when papers.json and the feeds' settings are as last time
     settings = (__version__, app.config.html_baseurl, _site_title(app), app.config.author, FEED_LENGTH)
-    digest = hashlib.sha256(source.read_bytes() + repr(settings).encode()).hexdigest()
+    written = source.read_bytes()
+    digest = hashlib.sha256(written + repr(settings).encode()).hexdigest()
     stamp = Path(app.doctreedir, STAMP_FILE)
     if (outdir / SITE_FEED).is_file() and stamp.is_file() and stamp.read_text(encoding="utf-8") == digest:
         return
-    papers = read_papers(outdir)
+    # the papers this build wrote to papers.json, else the file's
+    papers = made_papers(app, written) or read_papers(outdir)
     if papers is None:
         return
     try:

@@ -177,7 +177,10 @@ def normal_title(title: str) -> str:
     """A title with case, punctuation and spacing ironed out: two entries whose
     titles agree in this form are the same paper."""
     text = unicodedata.normalize("NFKC", title).casefold()
-    return " ".join(re.sub(r"[^\w]+|_+", " ", text).split())
+    return " ".join(_NOT_WORD_RE.sub(" ", text).split())
+
+
+_NOT_WORD_RE = re.compile(r"[^\w]+|_+")
 
 
 def check_key(value: str) -> Checked:
