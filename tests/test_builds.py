@@ -172,3 +172,24 @@ def test_a_file_that_is_not_utf8_is_named_and_the_rest_builds(make_apps, tmp_pat
     again = make_apps("html", srcdir=srcdir, parallel=parallel)
     again.build()
     assert any("papershelf.encoding" in line for line in warnings_of(again))
+
+
+def test_a_build_gives_back_what_it_froze(make_apps, tmp_path):
+    """Long-lived objects are kept from the garbage collector during a build
+    (see papershelf._freeze_long_lived) and given back when it ends, also when
+    it ends in an error, so that nothing a build made outlives it."""
+    import gc
+
+    from sphinx.errors import ExtensionError
+
+    before = gc.get_freeze_count()
+    srcdir = copy_root(tmp_path, "basic")
+    app = make_apps("html", srcdir=srcdir, freshenv=True)
+    app.build()
+    assert gc.get_freeze_count() == before
+    (srcdir / "broken.md").write_text("# Broken\n\n```{paper} Broken\n:year: 2024\n```\n", encoding="utf-8")
+    app = make_apps("html", srcdir=srcdir)
+    app.connect("env-updated", lambda app, env: (_ for _ in ()).throw(RuntimeError("stop")), priority=950)
+    with pytest.raises(ExtensionError, match="stop"):
+        app.build()
+    assert gc.get_freeze_count() == before

@@ -24,21 +24,28 @@ _WORDS = ["alpha", "beta", "模型", "在合成任务上验证了理论结果。
           "【insight】", "über", "Ω", "naïve"]
 _MARKUP = list("`*_[]<>&\\${}|~:#-+=.)(%!'\"@^") + ["**b**", "`c`", "$x^2$", "[l](u)", "<b>", "&amp;", "{sub}`2`",
                                                     "~~s~~", "\t", "\u3000", "\xa0", "\u200b"]
-_LINE_STARTS = ["", "", "", "- ", "* ", "+ ", "1. ", "2) ", "# ", "> ", ": ", "~ ", "    ", "  ", "(t)=", "% ",
+# inline math, well formed and not, with what math may hold
+_MATH = ["$x^2$", "$\\frac{a}{b}$", "$a_1 * b_2$", "$ x $", "$p(y|x)$", "$\\text{softmax}((1+\\alpha) p)$", "$<b>$",
+         "$[l](u)$", "$\\mathcal{L} = -\\sum_i \\log p$", "$$", "$x$$y$", "\\$", "$a\\$b$", "$x", "5$", "$`c`$",
+         "$&amp;$", "a$b$c", "$$x$$", "${sub}$", "$x\\\\$"]
+_LINE_STARTS = ["", "", "", "$x$ ", "$$ ", "- ", "* ", "+ ", "1. ", "2) ", "# ", "> ", ": ", "~ ", "    ", "  ", "(t)=", "% ",
                 "---", "===", "| a |", ":::", "+++", "<div>", "2024 ", "Term\n: def"]
 _ENDINGS = ["", "", "", " ", "  ", "\\", "\t"]
 
 
 def _line(rng: random.Random) -> str:
-    words = [rng.choice(_WORDS) if rng.random() < 0.85 else rng.choice(_MARKUP) for _ in range(rng.randint(1, 9))]
+    words = [rng.choice(_WORDS) if rng.random() < 0.8 else rng.choice(_MATH) if rng.random() < 0.5
+             else rng.choice(_MARKUP) for _ in range(rng.randint(1, 9))]
     return rng.choice(_LINE_STARTS) + " ".join(words) + rng.choice(_ENDINGS)
 
 
 def _body(rng: random.Random) -> str:
     blocks = []
     for _ in range(rng.randint(1, 4)):
-        plain = rng.random() < 0.5
-        lines = [("Plain words " + rng.choice(_WORDS)) if plain else _line(rng) for _ in range(rng.randint(1, 3))]
+        kind = rng.random()
+        lines = [("Plain words " + rng.choice(_WORDS)) if kind < 0.35 else
+                 (rng.choice(["", "", "$y$ "]) + "Math " + rng.choice(_MATH[:9]) + " and " + rng.choice(_WORDS))
+                 if kind < 0.55 else _line(rng) for _ in range(rng.randint(1, 3))]
         blocks.append("\n".join(lines))
     return rng.choice(["\n\n", "\n\n\n", "\n"]).join(blocks).replace("```", "``")
 
@@ -89,17 +96,18 @@ def test_the_shortcut_makes_the_nodes_myst_makes(random_site, tmp_path, monkeypa
     counted = []
     original = plaintext.leading_paragraphs
 
-    def counting(lines):
-        found, start = original(lines)
-        counted.append((len(found), start == len(lines)))
+    def counting(lines, math=False):
+        found, start = original(lines, math)
+        counted.append((len(found), start == len(lines), sum("$" in "".join(block) for _, block in found)))
         return found, start
 
     monkeypatch.setattr(plaintext, "leading_paragraphs", counting)
     fast, fast_html = _build(random_site, tmp_path / "fast", True, monkeypatch)
     slow, slow_html = _build(random_site, tmp_path / "slow", False, monkeypatch)
     # the shortcut was taken often, for whole bodies and for their tops
-    assert sum(found for found, _ in counted) > 50
-    assert sum(whole for _, whole in counted) > 10
+    assert sum(found for found, _, _ in counted) > 50
+    assert sum(whole for _, whole, _ in counted) > 10
+    assert sum(math for _, _, math in counted) > 10
     assert fast.keys() == slow.keys()
     for docname in fast:
         assert fast[docname] == slow[docname], docname
@@ -134,3 +142,20 @@ def test_settings_that_rewrite_text_turn_it_off():
 def test_leading_paragraphs(lines, plain_count, rest):
     found, start = plaintext.leading_paragraphs(lines)
     assert (len(found), start) == (plain_count, rest)
+
+
+def test_math_the_shortcut_takes_is_checked_as_any_math(random_site, tmp_path):
+    """A plain paragraph with unsafe math is made by the shortcut and still
+    made inert, with its warning."""
+    (random_site / "random.md").write_text(
+        "# Math\n\n```{paper} Hostile math\n:year: 2024\n\nSummary with $\\href{javascript:alert(1)}{x}$ inside.\n```\n",
+        encoding="utf-8")
+    app = SphinxTestApp("html", srcdir=random_site, builddir=tmp_path / "out", freshenv=True)
+    try:
+        app.build()
+        warnings = app.warning.getvalue()
+        html = (tmp_path / "out" / "html" / "random.html").read_text(encoding="utf-8")
+    finally:
+        app.cleanup()
+    assert "random.md:6: WARNING: math with \\href with a javascript: URL is shown as text" in warnings
+    assert '<span class="pre">\\href{javascript:alert(1)}{x}' in html and "math notranslate" not in html

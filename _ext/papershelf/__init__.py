@@ -41,6 +41,15 @@ def _freeze_long_lived(app: Sphinx) -> None:
     gc.freeze()
 
 
+def _freeze_after_reading(app: Sphinx, env: Any) -> None:
+    """Likewise once every page is read: the environment (every page's
+    titles, tables of contents and papers) lives until the end, while the
+    pages written from it come and go.  What is garbage by then is collected
+    first, so that it is not kept."""
+    gc.collect()
+    gc.freeze()
+
+
 def _unfreeze(app: Sphinx, exception: Exception | None) -> None:
     gc.unfreeze()
 
@@ -78,6 +87,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-before-read-docs", before_read)
     app.connect("env-get-outdated", note_removed)
     app.connect("env-updated", env_updated)
+    app.connect("env-updated", _freeze_after_reading, priority=900)
     app.connect("warn-missing-reference", warn_missing_reference)
     app.connect("build-finished", write_exports)
     app.connect("build-finished", remove_stale_output)

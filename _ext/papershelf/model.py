@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
+from .pickling import fast_pickling
 from .venues import MIN_YEAR, Venue, parse_ratings
 
 #: Reading statuses, in the order indexes list them.
@@ -40,6 +41,7 @@ _SLUG_MAX = 60
 _UNSAFE_SCHEMES = frozenset({"javascript", "vbscript", "data", "file", "blob", "filesystem"})
 
 
+@fast_pickling
 @dataclass(frozen=True, slots=True)
 class Link:
     """One labelled link of a paper."""
@@ -48,6 +50,7 @@ class Link:
     url: str
 
 
+@fast_pickling
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One ``paper`` directive on one page: plain, picklable data.  The

@@ -118,7 +118,7 @@ class Words:
     def keys(self, text: str) -> set[str]:
         found: set[str] = set()
         known = self._known
-        for word in self.split(text):
+        for word in set(self.split(text)):
             keys = known.get(word)
             if keys is None:
                 stripped = word.strip()

@@ -9,7 +9,8 @@ entry's body that are certainly plain and :func:`paragraph` makes the node
 MyST makes of them, with the same text, line and source; the rest of the
 body goes to MyST as before.
 
-"Certainly plain" is judged by the characters alone, conservatively:
+"Certainly plain" is judged by the characters alone, conservatively (with
+MyST's default ``dollarmath``, ``$...$`` inline math is taken too):
 
 * no character that starts or ends any Markdown or MyST construct anywhere
   in a line (emphasis, code, links, HTML, entities, escapes, math, roles,
@@ -49,20 +50,42 @@ def allowed(config: Any) -> bool:
     return _REWRITING.isdisjoint(extensions) and not getattr(config, "myst_gfm_only", False)
 
 
+def math_allowed(config: Any) -> bool:
+    """Whether ``$...$`` is inline math, read as MyST reads it by default:
+    the ``dollarmath`` extension with spaces and digits next to the dollars
+    allowed and no ``$$`` inside a line."""
+    extensions = getattr(config, "myst_enable_extensions", None) or ()
+    return ("dollarmath" in extensions and getattr(config, "myst_dmath_allow_space", True) is True
+            and getattr(config, "myst_dmath_allow_digits", True) is True
+            and not getattr(config, "myst_dmath_double_inline", False))
+
+
 def _blank(line: str) -> bool:
     return not line.strip(" \t")
 
 
-def _plain(line: str) -> bool:
+def _plain_line(line: str, math: bool) -> bool:
+    """A line that cannot open a block and has nothing to normalise."""
     first = line[:1]
-    return (bool(first) and (first.isalpha() or not first.isascii()) and line.isprintable()
-            and line[-1] != " " and _MARKUP.isdisjoint(line))
+    return (bool(first) and (first.isalpha() or not first.isascii() or (math and first == "$" and line[1:2] != "$"))
+            and line.isprintable() and line[-1] != " ")
 
 
-def leading_paragraphs(lines: Sequence[str]) -> tuple[list[tuple[int, list[str]]], int]:
+def _plain_text(text: str, math: bool) -> bool:
+    """Text with no markup, or (``math``) with ``$...$`` math and no markup
+    outside it."""
+    if not math or "$" not in text:
+        return _MARKUP.isdisjoint(text)
+    if "$$" in text or "\\$" in text or text.count("$") % 2:
+        return False
+    return all(_MARKUP.isdisjoint(outside) for outside in text.split("$")[::2])
+
+
+def leading_paragraphs(lines: Sequence[str], math: bool = False) -> tuple[list[tuple[int, list[str]]], int]:
     """The plain paragraphs at the top of ``lines``, each as (index of its
     first line, its lines), and the index of the first line of what follows
-    them (``len(lines)`` when nothing does)."""
+    them (``len(lines)`` when nothing does).  With ``math``, a paragraph may
+    hold ``$...$`` math (see :func:`math_allowed`)."""
     paragraphs: list[tuple[int, list[str]]] = []
     count = len(lines)
     index = 0
@@ -75,7 +98,7 @@ def leading_paragraphs(lines: Sequence[str]) -> tuple[list[tuple[int, list[str]]
         while end < count and not _blank(lines[end]):
             end += 1
         block = list(lines[index:end])
-        if not all(_plain(line) for line in block):
+        if not all(_plain_line(line, math) for line in block) or not _plain_text("\n".join(block), math):
             return paragraphs, index
         following = end
         while following < count and _blank(lines[following]):
@@ -86,16 +109,26 @@ def leading_paragraphs(lines: Sequence[str]) -> tuple[list[tuple[int, list[str]]
         index = end
 
 
-def paragraph(lines: list[str], line: int, document: nodes.document) -> nodes.paragraph:
+def paragraph(lines: list[str], line: int, document: nodes.document, math: bool = False) -> nodes.paragraph:
     """The paragraph MyST makes of plain ``lines`` starting on ``line``: its
-    text nodes split at the line breaks, as MyST's soft breaks are.  As
+    text nodes split at the line breaks, as MyST's soft breaks are, and
+    (``math``) a math node for each ``$...$``, on the paragraph's line.  As
     MyST does, the document's current line moves to it (nodes made later
     without a line of their own take that one)."""
-    node = nodes.paragraph("\n".join(lines))
+    text = "\n".join(lines)
+    source = document["source"]
+    node = nodes.paragraph(text)
     node.line = document.current_line = line
-    node.source = document["source"]
-    for number, text in enumerate(lines):
-        if number:
-            node += nodes.Text("\n")
-        node += nodes.Text(text)
+    node.source = source
+    for number, piece in enumerate(text.split("$") if math else (text,)):
+        if number % 2:
+            formula = nodes.math(piece, piece)
+            formula.line, formula.source = line, source
+            node += formula
+            continue
+        for part_number, part in enumerate(piece.split("\n")):
+            if part_number:
+                node += nodes.Text("\n")
+            if part:
+                node += nodes.Text(part)
     return node

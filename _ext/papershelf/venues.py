@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .pickling import fast_pickling
+
 #: The kinds a venue can be, in the order indexes list them.
 VENUE_KINDS = ("conference", "journal", "workshop", "findings", "preprint", "unknown")
 
@@ -191,6 +193,7 @@ _JOURNAL_HINT_RE = re.compile(r"\b(journal|transactions|letters|review)\b", re.I
 MIN_YEAR = 1900
 
 
+@fast_pickling
 @dataclass(frozen=True, slots=True)
 class Venue:
     """A venue string, understood."""

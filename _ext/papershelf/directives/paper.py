@@ -115,15 +115,21 @@ class PaperDirective(SphinxDirective):
             return []
         plain: list[nodes.Node] = []
         start = 0
+        trusted = settings(self.config).trust_html
         if self._myst and plaintext.allowed(self.config):
-            paragraphs, start = plaintext.leading_paragraphs(self.content)
+            math = plaintext.math_allowed(self.config)
+            paragraphs, start = plaintext.leading_paragraphs(self.content, math)
             first_line = self.lineno + self.content_offset + 1
             document = self.state.document
-            plain = [plaintext.paragraph(lines, first_line + index, document) for index, lines in paragraphs]
+            plain = [plaintext.paragraph(lines, first_line + index, document, math)
+                     for index, lines in paragraphs]
+            if math and not trusted and any("$" in "".join(lines) for _, lines in paragraphs):
+                # math is checked as MyST's would be
+                lines = range(self.lineno, self.lineno + self.block_text.count("\n") + 1)
+                plain = make_inert(plain, document, docname, lines, self._inside_site)
             if start == len(self.content):
                 return plain
         rest = self.content[start:] if start else self.content
-        trusted = settings(self.config).trust_html
         reads_before = None if trusted else self._files_read()
         body = nested_parse_to_nodes(self.state, rest, offset=self.content_offset + start,
                                      allow_section_headings=False)
