@@ -190,7 +190,9 @@ def test_a_run_stopped_part_way_keeps_what_it_checked(make_apps, tmp_path, fault
     links = "".join(paper(f"F{n}", paper=f"{{base}}/fast/{n}") for n in range(6))
     srcdir = site(tmp_path, fault_server.server_address[1],
                   {"index": "# Links\n" + links + paper("Hang", paper="{base}/hang")},
-                  papershelf_linkcheck_deadline=120)
+                  # the hanging link must still be waited for when the run is
+                  # stopped, however slowly the machine reaches that point
+                  papershelf_linkcheck_deadline=120, linkcheck_timeout=60)
     cache_path = srcdir / "_build" / "linkcheck" / CACHE_NAME
     fast = {f"{fault_server.base}/fast/{n}" for n in range(6)}
     process = sphinx_process(srcdir)

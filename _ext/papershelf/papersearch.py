@@ -25,6 +25,7 @@ import hashlib
 import json
 import pickle
 import re
+from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -116,15 +117,12 @@ class Words:
         return tuple(key for key in found if len(key) > 1)
 
     def keys(self, text: str) -> set[str]:
-        found: set[str] = set()
         known = self._known
-        for word in set(self.split(text)):
-            keys = known.get(word)
-            if keys is None:
-                stripped = word.strip()
-                keys = known[word] = self._keys_of(stripped) if stripped and _WORD.search(stripped) else ()
-            found.update(keys)
-        return found
+        words = set(self.split(text))
+        for word in words.difference(known):
+            stripped = word.strip()
+            known[word] = self._keys_of(stripped) if stripped and _WORD.search(stripped) else ()
+        return set().union(*map(known.__getitem__, words))
 
 
 def build_index(papers: Iterable[dict], words: Words, language: str = "",
@@ -134,7 +132,7 @@ def build_index(papers: Iterable[dict], words: Words, language: str = "",
     cutting Chinese is slow (about 7 ms a paper), and most papers do not change.
     The texts of this build's papers are added to ``texts`` when given."""
     rows = []
-    terms: dict[str, list[int]] = {}
+    terms: defaultdict[str, list[int]] = defaultdict(list)
     cache = {} if cache is None else cache
     for number, paper in enumerate(sorted(papers, key=lambda p: _text(p.get("key")).casefold())):
         row = paper_row(paper)
@@ -146,7 +144,7 @@ def build_index(papers: Iterable[dict], words: Words, language: str = "",
         if keys is None:
             keys = cache[text] = tuple(sorted(words.keys(text)))
         for key in keys:
-            terms.setdefault(key, []).append(number)
+            terms[key].append(number)
     data = {"version": INDEX_VERSION, "language": language, "fields": list(FIELDS), "papers": rows,
             "terms": dict(sorted(terms.items()))}
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
