@@ -115,15 +115,38 @@ def test_the_shortcut_makes_the_nodes_myst_makes(random_site, tmp_path, monkeypa
 
 
 def test_settings_that_rewrite_text_turn_it_off():
-    class Config:
-        myst_enable_extensions = ["dollarmath", "replacements"]
-        myst_gfm_only = False
+    from myst_parser.config.main import MdParserConfig
 
-    assert not plaintext.allowed(Config)
-    Config.myst_enable_extensions = {"dollarmath", "deflist"}
-    assert plaintext.allowed(Config)
-    Config.myst_gfm_only = True
-    assert not plaintext.allowed(Config)
+    assert plaintext.allowed(MdParserConfig(enable_extensions={"dollarmath", "deflist"}))
+    assert plaintext.math_allowed(MdParserConfig(enable_extensions={"dollarmath"}))
+    for changed in ({"enable_extensions": {"dollarmath", "replacements"}}, {"enable_extensions": {"smartquotes"}},
+                    {"gfm_only": True}, {"commonmark_only": True}, {"disable_syntax": ["newline"]}):
+        assert not plaintext.allowed(MdParserConfig(**changed)), changed
+    for changed in ({"enable_extensions": {"deflist"}}, {"dmath_allow_space": False},
+                    {"dmath_allow_digits": False}, {"dmath_double_inline": True}):
+        assert not plaintext.math_allowed(MdParserConfig(**{"enable_extensions": {"dollarmath"}, **changed})), changed
+    assert not plaintext.allowed(None)
+
+
+@pytest.mark.parametrize("front_matter", [
+    "myst:\n  dmath_allow_space: false\n  dmath_double_inline: true\n",
+    "myst:\n  enable_extensions: [deflist]\n",
+    "myst:\n  enable_extensions: [smartquotes, replacements, dollarmath]\n",
+    "myst:\n  disable_syntax: [newline]\n",
+    "title: A page with front matter but no MyST settings\n",
+])
+def test_a_pages_own_myst_settings_are_followed(random_site, tmp_path, monkeypatch, front_matter):
+    """Settings in a page's front matter change how MyST reads it: the
+    shortcut reads them the same way, or stays off."""
+    bodies = ["Cost $ $ here", "costs 5$ and 6$", "Text $x $ y", "$x$ math", "a $y$ b",
+              "it's \"quoted\" -- and... (c) +-", "Two lines\nof text", "a\nb\nc\nd", "Plain words only."]
+    entries = "".join(f"\n````{{paper}} Front {number}\n:year: 2021\n\n{body}\n````\n"
+                      for number, body in enumerate(bodies))
+    (random_site / "random.md").write_text(f"---\n{front_matter}---\n# Front matter\n{entries}", encoding="utf-8")
+    fast, fast_html = _build(random_site, tmp_path / "fast", True, monkeypatch)
+    slow, slow_html = _build(random_site, tmp_path / "slow", False, monkeypatch)
+    assert fast == slow
+    assert fast_html == slow_html
 
 
 @pytest.mark.parametrize("lines, plain_count, rest", [

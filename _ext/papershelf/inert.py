@@ -74,9 +74,10 @@ def _clean_tree(root: nodes.Element, own: str, docname: str, lines: range,
             reason = unsafe_math(node.astext())
             if reason:
                 _warn(f"math with {reason} is shown as text", node, docname, lines)
-                node.replace_self(nodes.literal(node.astext(), node.astext())
-                                  if isinstance(node, nodes.math) else
-                                  nodes.literal_block(node.astext(), node.astext()))
+                shown = (nodes.literal(node.astext(), node.astext()) if isinstance(node, nodes.math) else
+                         nodes.literal_block(node.astext(), node.astext()))
+                shown.source, shown.line = node.source, node.line
+                node.replace_self(shown)
         elif isinstance(node, nodes.image):
             uri = node.get("uri", "")
             scheme = url_scheme(uri)

@@ -24,14 +24,16 @@ MyST's default ``dollarmath``, ``$...$`` inline math is taken too):
   paragraph a definition list's term.
 
 MyST settings that change plain text (``linkify``, ``replacements``,
-``smartquotes`` and the GFM-only mode, which links bare addresses) turn the
-shortcut off: see :func:`allowed`.  A test builds pages of random text both
+``smartquotes``, ``disable_syntax``, the CommonMark- and GFM-only modes), in
+``conf.py`` or in a page's ``myst:`` front matter, turn the shortcut off: see
+:func:`myst_config` and :func:`allowed`.  A test builds pages of random text both
 ways and compares the doctrees.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -44,20 +46,46 @@ _REWRITING = frozenset({"linkify", "replacements", "smartquotes"})
 _TERM_MARKERS = (":", "~")
 
 
+def myst_config(env: Any) -> Any | None:
+    """The MyST configuration the current page is parsed with: the site's
+    (``env.myst_config``), with the page's own ``myst:`` front matter merged
+    in as MyST merges it; ``None`` when it cannot be known (then no shortcut
+    is taken).  Read once per page."""
+    memo = env.temp_data.get("papershelf_myst_config", _UNKNOWN)
+    if memo is not _UNKNOWN:
+        return memo
+    config = getattr(env, "myst_config", None)
+    if config is not None:
+        try:
+            from myst_parser.config.main import merge_file_level, read_topmatter
+
+            text = Path(env.doc2path(env.docname)).read_text(encoding="utf-8-sig", errors="replace")
+            topmatter = read_topmatter(text)
+            if topmatter:
+                config = merge_file_level(config, topmatter, lambda *args: None)
+        except Exception:  # noqa: BLE001 - any doubt about the page's settings: no shortcut
+            config = None
+    env.temp_data["papershelf_myst_config"] = config
+    return config
+
+
+_UNKNOWN = object()
+
+
 def allowed(config: Any) -> bool:
-    """Whether this site's MyST leaves plain text as it is."""
-    extensions = getattr(config, "myst_enable_extensions", None) or ()
-    return _REWRITING.isdisjoint(extensions) and not getattr(config, "myst_gfm_only", False)
+    """Whether MyST, configured as ``config`` (a ``MdParserConfig``), leaves
+    plain text as it is: no extension that rewrites text, no syntax turned
+    off (``disable_syntax``), not the CommonMark- or GFM-only modes."""
+    return (config is not None and _REWRITING.isdisjoint(config.enable_extensions)
+            and not config.gfm_only and not config.commonmark_only and not list(config.disable_syntax))
 
 
 def math_allowed(config: Any) -> bool:
     """Whether ``$...$`` is inline math, read as MyST reads it by default:
     the ``dollarmath`` extension with spaces and digits next to the dollars
     allowed and no ``$$`` inside a line."""
-    extensions = getattr(config, "myst_enable_extensions", None) or ()
-    return ("dollarmath" in extensions and getattr(config, "myst_dmath_allow_space", True) is True
-            and getattr(config, "myst_dmath_allow_digits", True) is True
-            and not getattr(config, "myst_dmath_double_inline", False))
+    return ("dollarmath" in config.enable_extensions and config.dmath_allow_space is True
+            and config.dmath_allow_digits is True and not config.dmath_double_inline)
 
 
 def _blank(line: str) -> bool:

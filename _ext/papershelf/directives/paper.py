@@ -116,8 +116,9 @@ class PaperDirective(SphinxDirective):
         plain: list[nodes.Node] = []
         start = 0
         trusted = settings(self.config).trust_html
-        if self._myst and plaintext.allowed(self.config):
-            math = plaintext.math_allowed(self.config)
+        myst_config = plaintext.myst_config(self.env) if self._myst else None
+        if myst_config is not None and plaintext.allowed(myst_config):
+            math = plaintext.math_allowed(myst_config)
             paragraphs, start = plaintext.leading_paragraphs(self.content, math)
             first_line = self.lineno + self.content_offset + 1
             document = self.state.document
