@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +18,7 @@ from . import __version__
 from . import bibtex as bibtex_module
 from .bibtex import bibtex_entry as write_bibtex
 from .catalog import Catalog, Paper
+from .pickling import read_kept, write_kept
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -154,28 +154,12 @@ class BibTeX:
 
     @classmethod
     def load(cls, path: Path) -> BibTeX:
-        try:
-            with path.open("rb") as handle:
-                stored = pickle.load(handle)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
-            return cls()
-        if not isinstance(stored, dict) or stored.get("stamp") != cls.STAMP or \
-                not isinstance(stored.get("entries"), dict):
-            return cls()
-        return cls(stored["entries"])
+        return cls(read_kept(path, cls.STAMP))
 
     def save(self, path: Path) -> None:
         """This build's entries (only), when they are not the ones kept."""
-        if not self.made or self.made == self._kept:
-            return
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(path.name + ".tmp")
-            with temporary.open("wb") as handle:
-                pickle.dump({"stamp": self.STAMP, "entries": self.made}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            temporary.replace(path)
-        except OSError:
-            pass   # the next build writes the entries again
+        if self.made and self.made != self._kept:
+            write_kept(path, self.STAMP, self.made)
 
     def file(self, catalog: Catalog) -> str:
         return "\n".join(self(paper) for paper in sorted(catalog.papers, key=lambda p: p.key.casefold()))

@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 import re
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from .diagnostics import warn
+from .pickling import read_kept, write_kept
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -210,26 +210,12 @@ def write_index_from(app: Sphinx, raw: bytes, papers: list[dict] | None = None) 
 
 
 def _read_cache(path: Path, language: str) -> dict[str, tuple[str, ...]]:
-    try:
-        with path.open("rb") as handle:
-            stored = pickle.load(handle)
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
-        return {}
-    if not isinstance(stored, dict) or stored.get("version") != (INDEX_VERSION, language):
-        return {}
-    words = stored.get("words")
-    return words if isinstance(words, dict) else {}
+    return read_kept(path, (INDEX_VERSION, language)) or {}
 
 
 def _write_cache(path: Path, language: str, cache: dict[str, tuple[str, ...]], current: set[str]) -> None:
     # only the texts of the current papers, so the cache does not grow without end
-    kept = {text: keys for text, keys in cache.items() if text in current}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as handle:
-            pickle.dump({"version": (INDEX_VERSION, language), "words": kept}, handle)
-    except OSError:
-        pass  # the next build cuts the words again
+    write_kept(path, (INDEX_VERSION, language), {text: keys for text, keys in cache.items() if text in current})
 
 
 def add_search_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
