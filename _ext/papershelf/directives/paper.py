@@ -113,30 +113,22 @@ class PaperDirective(SphinxDirective):
         the top are made directly (:mod:`..plaintext`); MyST parses the rest."""
         if not self.content:
             return []
-        plain: list[nodes.Node] = []
+        body: list[nodes.Node] = []
         start = 0
-        trusted = settings(self.config).trust_html
         myst_config = plaintext.myst_config(self.env) if self._myst else None
         if myst_config is not None and plaintext.allowed(myst_config):
             math = plaintext.math_allowed(myst_config)
             paragraphs, start = plaintext.leading_paragraphs(self.content, math)
             first_line = self.lineno + self.content_offset + 1
-            document = self.state.document
-            plain = [plaintext.paragraph(lines, first_line + index, document, math)
-                     for index, lines in paragraphs]
-            if math and not trusted and any("$" in "".join(lines) for _, lines in paragraphs):
-                # math is checked as MyST's would be
-                lines = range(self.lineno, self.lineno + self.block_text.count("\n") + 1)
-                plain = make_inert(plain, document, docname, lines, self._inside_site)
-            if start == len(self.content):
-                return plain
-        rest = self.content[start:] if start else self.content
-        reads_before = None if trusted else self._files_read()
-        body = nested_parse_to_nodes(self.state, rest, offset=self.content_offset + start,
-                                     allow_section_headings=False)
-        if not trusted:
-            lines = range(self.lineno, self.lineno + self.block_text.count("\n") + 1)
-            read = sorted(self._files_read() - reads_before)
+            body = [plaintext.paragraph(lines, first_line + index, self.state.document, math)
+                    for index, lines in paragraphs]
+        trusted = settings(self.config).trust_html
+        lines = range(self.lineno, self.lineno + self.block_text.count("\n") + 1)
+        if start < len(self.content):
+            reads_before = None if trusted else self._files_read()
+            body += nested_parse_to_nodes(self.state, self.content[start:] if start else self.content,
+                                          offset=self.content_offset + start, allow_section_headings=False)
+            read = [] if trusted else sorted(self._files_read() - reads_before)
             if read:
                 # a directive of the notes read a file (csv-table :file:,
                 # literalinclude :diff:, ...): the notes are shown as written
@@ -144,8 +136,8 @@ class PaperDirective(SphinxDirective):
                      "shown as written, not run", "html", (docname, lines.start))
                 text = "\n".join(self.content)
                 return [nodes.literal_block(text, text)]
-            body = make_inert(body, self.state.document, docname, lines, self._inside_site)
-        return plain + body
+        # plain paragraphs too: their math is checked as MyST's is
+        return body if trusted else make_inert(body, self.state.document, docname, lines, self._inside_site)
 
     # -- what the notes may read ------------------------------------------------
 
