@@ -6,7 +6,6 @@ the ``paper`` directive and link to them with ``{paper:ref}`key```.
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,32 +31,11 @@ def _add_static_files(app: Sphinx) -> None:
         app.add_js_file("papershelf.js", loading_method="defer")
 
 
-def _freeze_long_lived(app: Sphinx) -> None:
-    """Everything alive once the builder is ready (Sphinx, the extensions, the
-    configuration, a loaded environment) lives until the build ends: moved out
-    of the garbage collector's reach, so that its full collections, which
-    otherwise walk all of it again every few thousand pages' worth of nodes,
-    look only at what the build makes.  Given back at the end of the build."""
-    gc.freeze()
-
-
-def _freeze_after_reading(app: Sphinx, env: Any) -> None:
-    """Likewise once every page is read: the environment (every page's
-    titles, tables of contents and papers) lives until the end, while the
-    pages written from it come and go.  What is garbage by then is collected
-    first, so that it is not kept."""
-    gc.collect()
-    gc.freeze()
-
-
-def _unfreeze(app: Sphinx, exception: Exception | None) -> None:
-    gc.unfreeze()
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     """Every part registers its own nodes, directives and settings; every
     event handler of the extension is wired here."""
     from .assets import setup_assets
+    from .collector import setup_collector
     from .config import setup_config
     from .directives import setup_directives
     from .domain import (PaperDomain, PaperRefRole, before_read, builder_inited, env_updated, note_removed,
@@ -80,18 +58,16 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_assets(app)
     setup_feeds(app)
     setup_papersearch(app)
+    setup_collector(app)
 
-    app.connect("builder-inited", _freeze_long_lived, priority=900)
     app.connect("builder-inited", _add_static_files)
     app.connect("builder-inited", builder_inited)
     app.connect("env-before-read-docs", before_read)
     app.connect("env-get-outdated", note_removed)
     app.connect("env-updated", env_updated)
-    app.connect("env-updated", _freeze_after_reading, priority=900)
     app.connect("warn-missing-reference", warn_missing_reference)
     app.connect("build-finished", write_exports)
     app.connect("build-finished", remove_stale_output)
-    app.connect("build-finished", _unfreeze, priority=900)
 
     return {
         "version": __version__,

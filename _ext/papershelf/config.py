@@ -48,6 +48,9 @@ SETTINGS = (
             "Author names to mark wherever they appear (a lab's own members)."),
     Setting("papershelf_mailto", "", "env", (str,),
             "A contact address sent to Crossref's polite pool by `papershelf add` and `refresh`."),
+    Setting("papershelf_tune_gc", True, "", (bool,),
+            "Keep Python's garbage collector from walking what lives for the whole build "
+            "(see papershelf.collector)."),
 )
 
 
