@@ -333,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="1,000 papers only")
     parser.add_argument("--papers", type=int, action="append", help="papers per site (repeatable)")
     parser.add_argument("--pages", type=int, default=0, help="topic pages (default: one per 100 papers)")
-    parser.add_argument("--repeat", type=int, default=0, help="paired runs per measure (default 3, 2 at 10,000)")
+    parser.add_argument("--repeat", type=int, default=0, help="paired runs per measure (default 5, 3 at 10,000)")
     parser.add_argument("--links", type=int, default=1000, help="unique links for the linkcheck run (0: skip)")
     parser.add_argument("--hosts", type=int, default=20)
     parser.add_argument("--latency", type=float, default=0.010)
@@ -385,7 +385,7 @@ def _bench(args: argparse.Namespace, workdir: Path) -> int:
     results = []
     for papers in sizes:
         pages = args.pages or max(1, papers // 100)
-        repeat = args.repeat or (2 if papers >= 5000 else 3)
+        repeat = args.repeat or (3 if papers >= 5000 else 5)
         print(f"building {papers:,} papers over {pages} pages, {repeat} paired run(s)...", flush=True)
         results.append(measure_builds(workdir / f"n{papers}", papers, pages, repeat, live_edits=args.live_edits))
     linkcheck = None
