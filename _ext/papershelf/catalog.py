@@ -128,31 +128,34 @@ def build(entries: Iterable[Entry]) -> Catalog:
             hand_keys[min(one, two)] = keys_one | keys_two
 
     hand_keys = [frozenset({entry.key.casefold()}) if entry.explicit_key else frozenset() for entry in entries]
-    seen: dict[tuple[str, str], list[int]] = {}
+    # entries by each value that can join them, per kind of value
+    by_key: dict[str, list[int]] = {}
+    by_id: dict[str, list[int]] = {}
+    by_title: dict[str, list[int]] = {}
     for index, entry in enumerate(entries):
-        values = [("key", entry.key.casefold()), ("title", normal_title(entry.title))]
+        key = entry.key.casefold()
+        if key:
+            by_key.setdefault(key, []).append(index)
+        title = normal_title(entry.title)
+        if title:
+            by_title.setdefault(title, []).append(index)
         for link in entry.links:
             identifier = arxiv_id_of(link.url) or doi_of(link.url)
             if identifier:
-                values.append(("id", identifier.casefold()))
-        for kind_value in values:
-            if kind_value[1]:
-                seen.setdefault(kind_value, []).append(index)
+                by_id.setdefault(identifier.casefold(), []).append(index)
     # keys first: entries that share a key are one paper before titles decide;
     # a key written by hand and one derived from a title or link are equal by
     # chance, so they join nothing (the title or a shared link may still do)
-    for kind in ("key", "id", "title"):
-        for (found, _), indexes in seen.items():
-            if found != kind:
-                continue
-            if kind == "key":
-                for explicit in (True, False):
-                    alike = [index for index in indexes if entries[index].explicit_key is explicit]
-                    for index in alike[1:]:
-                        union(alike[0], index)
-            else:
-                for index in indexes[1:]:
-                    union(indexes[0], index)
+    for indexes in by_key.values():
+        if len(indexes) > 1:
+            for explicit in (True, False):
+                alike = [index for index in indexes if entries[index].explicit_key is explicit]
+                for index in alike[1:]:
+                    union(alike[0], index)
+    for found in (by_id, by_title):
+        for indexes in found.values():
+            for index in indexes[1:]:
+                union(indexes[0], index)
 
     groups: dict[int, list[Entry]] = {}
     for index, entry in enumerate(entries):
