@@ -210,37 +210,95 @@ def test_a_build_gives_back_what_it_froze(make_apps, tmp_path):
     assert during[-1] == (before, thresholds)
 
 
+def test_a_build_that_never_finished_is_given_back_by_the_next(make_apps, tmp_path):
+    """An application made but never built (or a build stopped by Ctrl-C)
+    gives the collector back when the next one starts; one that leaves the
+    collector alone does not end the tuning of another."""
+    import gc
+
+    before, thresholds = gc.get_freeze_count(), gc.get_threshold()
+    srcdir = copy_root(tmp_path, "basic")
+    make_apps("html", srcdir=srcdir, freshenv=True)   # never built
+    assert gc.get_freeze_count() > before
+    app = make_apps("html", srcdir=srcdir, freshenv=True)
+    app.build()
+    assert (gc.get_freeze_count(), gc.get_threshold()) == (before, thresholds)
+
+
+@pytest.mark.parametrize("setting", ["frozen", "threshold 0", "disabled"])
+def test_the_owners_own_collector_settings_are_kept(make_apps, tmp_path, setting):
+    """Objects someone else froze stay frozen (nothing is frozen, so that
+    nothing needs unfreezing); a collector the owner switched off stays off."""
+    import gc
+
+    srcdir = copy_root(tmp_path, "basic")
+    thresholds, enabled = gc.get_threshold(), gc.isenabled()
+    ballast = [[index] for index in range(1000)]
+    during = []
+    try:
+        if setting == "frozen":
+            gc.freeze()
+        elif setting == "threshold 0":
+            gc.set_threshold(0)
+        else:
+            gc.disable()
+        before = (gc.get_freeze_count(), gc.get_threshold(), gc.isenabled())
+        app = make_apps("html", srcdir=srcdir, freshenv=True)
+        app.connect("env-updated", lambda app, env: during.append(
+            (gc.get_freeze_count(), gc.get_threshold(), gc.isenabled())), priority=950)
+        app.build()
+        if setting == "frozen":
+            # theirs stay frozen (some may have been freed), nothing is added;
+            # the threshold is still raised, and given back
+            (frozen, raised, _), = during
+            assert 0 < frozen <= before[0] and raised[0] > before[1][0]
+            assert 0 < gc.get_freeze_count() <= before[0] and gc.get_threshold() == before[1]
+        else:
+            assert during == [before]
+            assert (gc.get_freeze_count(), gc.get_threshold(), gc.isenabled()) == before
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
+        if enabled:
+            gc.enable()
+    assert ballast
+
+
 EXIT_PROBE = """
 import gc, sys
-from sphinx.cmd.build import main
+from sphinx.application import Sphinx
 
 class Finalized:
     def __del__(self):
         sys.stdout.write("finalized\\n")
 
-status = main(["-q", "-E", "-b", "html", *sys.argv[1:]])
+srcdir, outdir, doctrees, build, tuned = sys.argv[1:]
 ring = Finalized()
-ring.self = ring   # garbage only the cyclic collector finds
+ring.self = ring               # only the cyclic collector can free it
+holder = [ring]
 del ring
-gc.disable()       # nothing collects it before the exit
-sys.stdout.write(f"built {status}\\n")
+app = Sphinx(srcdir, srcdir, outdir, doctrees, "html", status=None, warning=None, freshenv=True,
+             confoverrides={"papershelf_tune_gc": tuned == "tuned"})
+if build == "built":
+    app.build()
+holder.clear()                 # garbage now, alive (and frozen) when the build began
+gc.disable()                   # nothing collects it before the exit does
+sys.stdout.write("done\\n")
 """
 
 
-@pytest.mark.parametrize("tuned", [True, False])
-def test_the_exit_after_a_build_leaves_memory_to_the_system(tmp_path, tuned):
-    """Once a build has finished, the process's exit does not walk what is
-    still alive (at 10,000 papers that walk took 2.5 s); with
-    papershelf_tune_gc = False Python's exit collects it as usual."""
+@pytest.mark.parametrize("build,tuned", [("built", "tuned"), ("never built", "tuned"), ("built", "untuned")])
+def test_the_exit_finalizes_what_a_build_left(tmp_path, build, tuned):
+    """Whatever became of the build (finished, or never started, as after
+    Ctrl-C), the process's exit collects and finalizes what is left as
+    Python always does: a file a conf.py left open is flushed, a temporary
+    file is removed."""
     import subprocess
     import sys
 
     srcdir = copy_root(tmp_path, "basic")
-    args = [str(srcdir), str(tmp_path / "out"), "-d", str(tmp_path / "doctrees")]
-    if not tuned:
-        args += ["-D", "papershelf_tune_gc=0"]
+    args = [str(srcdir), str(tmp_path / "out"), str(tmp_path / "doctrees"), build, tuned]
     result = subprocess.run([sys.executable, "-c", EXIT_PROBE, *args], capture_output=True, text=True,
                             timeout=300)
     assert result.returncode == 0, result.stderr
-    assert "built 0" in result.stdout
-    assert ("finalized" in result.stdout) is not tuned
+    assert result.stdout.splitlines() == ["done", "finalized"]
