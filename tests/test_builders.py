@@ -10,6 +10,7 @@ group labels) in the whole output and compares it with the HTML build.
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -26,7 +27,7 @@ TITLES = (
 )
 PHRASES = ("Also in:", "5 papers on 2 topic pages", "Most frequent venues", "No venue", "Unread")
 OUTPUT_SUFFIXES = {"html": ".html", "dirhtml": ".html", "singlehtml": ".html", "epub": ".xhtml",
-                   "latex": ".tex", "text": ".txt"}
+                   "latex": ".tex", "text": ".txt", "json": ".fjson"}
 
 
 def seen(outdir: Path, builder: str) -> dict[str, int]:
@@ -36,6 +37,8 @@ def seen(outdir: Path, builder: str) -> dict[str, int]:
         if path.name in ("search.html", "genindex.html", "genindex.xhtml", "nav.xhtml"):
             continue
         content = path.read_text(encoding="utf-8")
+        if builder == "json":
+            content = json.loads(content).get("body") or ""
         if builder == "latex":
             content = content.replace("\\sphinxhyphen{}", "-")
             content = re.sub(r"\\(?:sphinxhref|href)\{[^}]*\}", " ", content)   # URLs, not text
@@ -79,7 +82,7 @@ def test_the_html_build_shows_every_part(reference):
     assert reference["5 papers on 2 topic pages"] == 1
 
 
-@pytest.mark.parametrize("builder", ["dirhtml", "singlehtml", "epub", "latex", "text"])
+@pytest.mark.parametrize("builder", ["dirhtml", "singlehtml", "epub", "latex", "text", "json"])
 def test_every_builder_shows_what_html_shows(builder, reference, make_app_module):
     assert make_app_module(builder) == reference
 

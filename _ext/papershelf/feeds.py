@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from sphinx.util.osutil import relative_uri
+
 from .diagnostics import conf_location, warn
 
 if TYPE_CHECKING:
@@ -325,7 +327,9 @@ def add_feed_links(app: Sphinx, pagename: str, templatename: str, context: dict,
         return
     links = []
     for path, title in feeds_of_page(pagename, context.get("body", ""), app.config.root_doc):
-        href = context["pathto"](path, 1)
+        # relative to the page, as pathto(path, 1) gives it; the JSON and
+        # pickle builders' pathto takes one argument and leaves paths alone
+        href = relative_uri(app.builder.get_target_uri(pagename), path)
         links.append(f'<link rel="alternate" type="{FEED_TYPE}" title="{html.escape(title)}" '
                      f'href="{html.escape(href)}" />')
     if links:
