@@ -302,3 +302,17 @@ def test_the_exit_finalizes_what_a_build_left(tmp_path, build, tuned):
                             timeout=300)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["done", "finalized"]
+
+
+def test_what_a_build_derived_is_let_go_once_written(make_apps, tmp_path):
+    """The catalogue and view models are released when every file is
+    written (so that reference counting frees them, not the exit), and made
+    again when asked for."""
+    srcdir = copy_root(tmp_path, "site")
+    app = make_apps("html", srcdir=srcdir, freshenv=True)
+    seen = []
+    app.connect("build-finished", lambda app, exc: seen.append(app.env.domains["paper"].made_views()), priority=700)
+    app.build()
+    domain = app.env.domains["paper"]
+    assert seen[0] is not None and domain.made_views() is None
+    assert len(domain.views().catalog.papers) == len(seen[0].catalog.papers) > 0

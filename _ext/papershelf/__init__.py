@@ -39,7 +39,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .config import setup_config
     from .directives import setup_directives
     from .domain import (PaperDomain, PaperRefRole, before_read, builder_inited, env_updated, note_removed,
-                         remove_stale_output, warn_missing_reference)
+                         release_derived, remove_stale_output, warn_missing_reference)
     from .exports import write_exports
     from .feeds import setup_feeds
     from .html import setup_html
@@ -68,6 +68,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("warn-missing-reference", warn_missing_reference)
     app.connect("build-finished", write_exports)
     app.connect("build-finished", remove_stale_output)
+    app.connect("build-finished", release_derived, priority=850)
 
     return {
         "version": __version__,

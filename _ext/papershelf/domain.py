@@ -112,10 +112,13 @@ class PaperDomain(Domain):
         self._forget()
 
     def _forget(self) -> None:
+        self._release()
+        self.changed = True
+
+    def _release(self) -> None:
         self._index = None
         self._catalog = None
         self._views = None
-        self.changed = True
 
     def note_entry(self, entry: Entry, key: str, reserved_ids: Container[str] = ()) -> Entry:
         """Store ``entry`` under ``key`` on its page, or under ``key-2``, ``key-3``...
@@ -323,6 +326,16 @@ def env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
         outdated = sorted(env.found_docs)
     domain.data["navigation"] = navigation
     return outdated
+
+
+def release_derived(app: Sphinx, exception: Exception | None) -> None:
+    """Once every file is written (priority 850: after the exports and the
+    feeds), let go of what this build derived from the entries: the
+    catalogue, the view models, the papers.json data.  Most of it is freed
+    at once, by reference counting, instead of by the process's exit, whose
+    collection walks whatever is still alive (about 0.7 s of 3 s at 10,000
+    papers).  Asked for again, it is derived again."""
+    app.env.domains[PaperDomain.name]._release()
 
 
 def note_removed(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
