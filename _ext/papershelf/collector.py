@@ -90,12 +90,9 @@ def _mine(app: Sphinx) -> bool:
     return _current is not None and _current.app() is app
 
 
-def freeze_long_lived(app: Sphinx) -> None:
-    if _mine(app) and _current.freezes:
-        _freeze()
-
-
-def freeze_after_reading(app: Sphinx, env: Any) -> None:
+def freeze_again(app: Sphinx, *_: Any) -> None:
+    """Once the builder is ready (``builder-inited``) and once every page is
+    read (``env-updated``)."""
     if _mine(app) and _current.freezes:
         _freeze()
 
@@ -118,6 +115,6 @@ def end() -> None:
 
 def setup_collector(app: Sphinx) -> None:
     app.connect("config-inited", begin, priority=900)
-    app.connect("builder-inited", freeze_long_lived, priority=900)
-    app.connect("env-updated", freeze_after_reading, priority=900)
+    app.connect("builder-inited", freeze_again, priority=900)
+    app.connect("env-updated", freeze_again, priority=900)
     app.connect("build-finished", give_back, priority=900)
