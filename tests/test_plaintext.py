@@ -1,4 +1,4 @@
-"""Plain paragraphs made without MyST are the nodes MyST makes of them.
+"""Plain paragraphs and lists made without MyST are the nodes MyST makes of them.
 
 The shortcut (``papershelf.plaintext``) must never change a page: the same
 random bodies, full of the characters and line starts that Markdown gives a
@@ -29,7 +29,7 @@ _MATH = ["$x^2$", "$\\frac{a}{b}$", "$a_1 * b_2$", "$ x $", "$p(y|x)$", "$\\text
          "$[l](u)$", "$\\mathcal{L} = -\\sum_i \\log p$", "$$", "$x$$y$", "\\$", "$a\\$b$", "$x", "5$", "$`c`$",
          "$&amp;$", "a$b$c", "$$x$$", "${sub}$", "$x\\\\$"]
 _LINE_STARTS = ["", "", "", "$x$ ", "$$ ", "- ", "* ", "+ ", "1. ", "2) ", "# ", "> ", ": ", "~ ", "    ", "  ", "(t)=", "% ",
-                "---", "===", "| a |", ":::", "+++", "<div>", "2024 ", "Term\n: def"]
+                "---", "===", "- ---", "> ---", "| a |", ":::", "+++", "<div>", "2024 ", "Term\n: def"]
 _ENDINGS = ["", "", "", " ", "  ", "\\", "\t"]
 
 
@@ -39,13 +39,32 @@ def _line(rng: random.Random) -> str:
     return rng.choice(_LINE_STARTS) + " ".join(words) + rng.choice(_ENDINGS)
 
 
+# what may come after a list item's marker, or in its place
+_MARKERS = ["- ", "- ", "- ", "* ", "+ ", "-  ", "-\t", "  - ", "1. ", "-", "- [ ] ", "- - ", "", "  "]
+
+
+def _list(rng: random.Random) -> list[str]:
+    """A bullet list, mostly plain, with a marker, an item or a line that
+    changes what it is now and then."""
+    marker = rng.choice(["- ", "- ", "* ", "+ "])
+    lines = []
+    for _ in range(rng.randint(1, 4)):
+        odd = rng.random() < 0.15
+        start = rng.choice(_MARKERS) if odd else marker
+        text = _line(rng) if rng.random() < 0.15 else \
+            rng.choice(["", "", "$x$ "]) + rng.choice(_WORDS) + " " + rng.choice(_WORDS + _MATH[:9])
+        lines.append(start + text)
+    return lines
+
+
 def _body(rng: random.Random) -> str:
     blocks = []
     for _ in range(rng.randint(1, 4)):
         kind = rng.random()
-        lines = [("Plain words " + rng.choice(_WORDS)) if kind < 0.35 else
-                 (rng.choice(["", "", "$y$ "]) + "Math " + rng.choice(_MATH[:9]) + " and " + rng.choice(_WORDS))
-                 if kind < 0.55 else _line(rng) for _ in range(rng.randint(1, 3))]
+        lines = _list(rng) if kind > 0.75 else \
+            [("Plain words " + rng.choice(_WORDS)) if kind < 0.35 else
+             (rng.choice(["", "", "$y$ "]) + "Math " + rng.choice(_MATH[:9]) + " and " + rng.choice(_WORDS))
+             if kind < 0.55 else _line(rng) for _ in range(rng.randint(1, 3))]
         blocks.append("\n".join(lines))
     return rng.choice(["\n\n", "\n\n\n", "\n"]).join(blocks).replace("```", "``")
 
@@ -94,24 +113,44 @@ def random_site(tmp_path):
 def test_the_shortcut_makes_the_nodes_myst_makes(random_site, tmp_path, monkeypatch, seed):
     (random_site / "random.md").write_text(_page(seed, 150), encoding="utf-8")
     counted = []
-    original = plaintext.leading_paragraphs
+    original = plaintext.leading_blocks
 
     def counting(lines, math=False):
         found, start = original(lines, math)
-        counted.append((len(found), start == len(lines), sum("$" in "".join(block) for _, block in found)))
+        counted.append((len(found), start == len(lines), sum("$" in "".join(block) for _, block, _ in found),
+                        sum(bool(bullet) for _, _, bullet in found)))
         return found, start
 
-    monkeypatch.setattr(plaintext, "leading_paragraphs", counting)
+    monkeypatch.setattr(plaintext, "leading_blocks", counting)
     fast, fast_html = _build(random_site, tmp_path / "fast", True, monkeypatch)
     slow, slow_html = _build(random_site, tmp_path / "slow", False, monkeypatch)
-    # the shortcut was taken often, for whole bodies and for their tops
-    assert sum(found for found, _, _ in counted) > 50
-    assert sum(whole for _, whole, _ in counted) > 10
-    assert sum(math for _, _, math in counted) > 10
+    # the shortcut was taken often, for whole bodies and for their tops, for
+    # math and for lists
+    assert sum(found for found, _, _, _ in counted) > 50
+    assert sum(whole for _, whole, _, _ in counted) > 10
+    assert sum(math for _, _, math, _ in counted) > 10
+    assert sum(lists for _, _, _, lists in counted) > 10
     assert fast.keys() == slow.keys()
     for docname in fast:
         assert fast[docname] == slow[docname], docname
     assert fast_html == slow_html
+
+
+@pytest.mark.parametrize("body, kept", [
+    ("- ---in a list item\n\nEnd.", "in a list item"),
+    ("The summary.\n\n- ---in a list item", "in a list item"),
+    ("> ---quoted", "quoted"),
+    ("The summary.\n\n---\nkey: value\n---\n\nText.", "key: value"),
+])
+@pytest.mark.parametrize("shortcut", [True, False])
+def test_notes_that_start_like_front_matter_are_kept(random_site, tmp_path, monkeypatch, body, kept, shortcut):
+    """markdown-it reads "---" on the first line it parses as front matter,
+    even inside a list item, and MyST drops front matter: notes are never a
+    page of their own, so nothing of them may go that way."""
+    (random_site / "random.md").write_text(f"# Notes\n\n````{{paper}} A paper\n:year: 2021\n\n{body}\n````\n",
+                                           encoding="utf-8")
+    _, html = _build(random_site, tmp_path / "out", shortcut, monkeypatch)
+    assert kept in html
 
 
 def test_settings_that_rewrite_text_turn_it_off():
@@ -151,7 +190,17 @@ def test_a_pages_own_myst_settings_are_followed(random_site, tmp_path, monkeypat
 
 @pytest.mark.parametrize("lines, plain_count, rest", [
     (["Words and more words.", "A second line."], 1, 2),
-    (["One.", "", "Two.", "", "- a list"], 2, 4),
+    (["One.", "", "Two.", "", "- a list"], 3, 5),
+    (["One.", "", "Two.", "", "- *a* list"], 2, 4),
+    (["- one", "- two", "", "After."], 2, 4),
+    (["- one", "* two"], 0, 0),                        # two lists: MyST reads them
+    (["- one", "", "- two"], 0, 0),                    # a loose list
+    (["- one", "", "  its second paragraph"], 0, 0),
+    (["- one", "  a lazy line"], 0, 0),
+    (["- one", "two"], 0, 0),                          # a lazy continuation
+    (["- 1. nested"], 0, 0),
+    (["-  two spaces"], 0, 0),
+    (["- one", "", "* other marker"], 2, 3),           # two lists, as MyST makes them
     (["Term", "", ": its definition"], 0, 0),          # a definition list's term
     (["First.", "", "Term", "~ definition"], 1, 2),
     (["Has *emphasis*."], 0, 0),
@@ -162,8 +211,8 @@ def test_a_pages_own_myst_settings_are_followed(random_site, tmp_path, monkeypat
     (["", "", "After blank lines."], 1, 3),
     (["Tab\there."], 0, 0),
 ])
-def test_leading_paragraphs(lines, plain_count, rest):
-    found, start = plaintext.leading_paragraphs(lines)
+def test_leading_blocks(lines, plain_count, rest):
+    found, start = plaintext.leading_blocks(lines)
     assert (len(found), start) == (plain_count, rest)
 
 

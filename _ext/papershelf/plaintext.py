@@ -1,13 +1,13 @@
-"""Paragraphs of plain text, made without a Markdown parse.
+"""Paragraphs and bullet lists of plain text, made without a Markdown parse.
 
-Most summaries and many notes are a paragraph or two of words: no emphasis,
-no link, no math, nothing a Markdown parser would turn into anything but
-text.  MyST would still start a nested parse for each entry (a token stream,
-a syntax tree, a render pass), which is a good part of what an entry costs to
-read.  :func:`leading_paragraphs` finds the paragraphs at the top of an
-entry's body that are certainly plain and :func:`paragraph` makes the node
-MyST makes of them, with the same text, line and source; the rest of the
-body goes to MyST as before.
+Most summaries and many notes are a paragraph or two of words, or a short
+list of one-line points: no emphasis, no link, nothing a Markdown parser
+would turn into anything but text.  MyST would still start a nested parse
+for each entry (a token stream, a syntax tree, a render pass), which is a
+good part of what an entry costs to read.  :func:`leading_blocks` finds the
+paragraphs and lists at the top of an entry's body that are certainly plain
+and :func:`block_node` makes the nodes MyST makes of them, with the same
+text, lines and source; the rest of the body goes to MyST as before.
 
 "Certainly plain" is judged by the characters alone, conservatively (with
 MyST's default ``dollarmath``, ``$...$`` inline math is taken too):
@@ -21,7 +21,10 @@ MyST's default ``dollarmath``, ``$...$`` inline math is taken too):
 * every character is printable and no line ends with a space, so there are no
   tabs, hard breaks or odd whitespace to normalise;
 * the next block does not start with ``:`` or ``~``, which would make the
-  paragraph a definition list's term.
+  paragraph a definition list's term;
+* a list is tight, each item one line (``- ``, ``* `` or ``+ `` and text by
+  the rules above), every item with the same marker, and nothing after it
+  can belong to it (see :func:`leading_blocks`).
 
 MyST settings that change plain text (``linkify``, ``replacements``,
 ``smartquotes``, ``disable_syntax``, the CommonMark- and GFM-only modes), in
@@ -44,6 +47,11 @@ _MARKUP = frozenset("`*_[]<>&\\${}|~")
 _REWRITING = frozenset({"linkify", "replacements", "smartquotes"})
 #: a following block starting with one of these makes a paragraph a definition list's term
 _TERM_MARKERS = (":", "~")
+#: the markers of a bullet list's items
+_BULLETS = ("-", "*", "+")
+
+#: a block of plain text: (index of its first line, its lines, its bullet or "")
+Block = tuple[int, list[str], str]
 
 
 def myst_config(env: Any) -> Any | None:
@@ -109,32 +117,76 @@ def _plain_text(text: str, math: bool) -> bool:
     return all(_MARKUP.isdisjoint(outside) for outside in text.split("$")[::2])
 
 
-def leading_paragraphs(lines: Sequence[str], math: bool = False) -> tuple[list[tuple[int, list[str]]], int]:
-    """The plain paragraphs at the top of ``lines``, each as (index of its
-    first line, its lines), and the index of the first line of what follows
-    them (``len(lines)`` when nothing does).  With ``math``, a paragraph may
-    hold ``$...$`` math (see :func:`math_allowed`)."""
-    paragraphs: list[tuple[int, list[str]]] = []
+def _list_item(line: str, math: bool) -> str | None:
+    """The text of ``line`` when it is a bullet list item of plain text
+    (``- text``, ``* text`` or ``+ text``: the marker, one space, then what a
+    plain line may start with); else ``None``."""
+    if len(line) < 3 or line[0] not in _BULLETS or line[1] != " ":
+        return None
+    text = line[2:]
+    return text if _plain_line(text, math) and _plain_text(text, math) else None
+
+
+def leading_blocks(lines: Sequence[str], math: bool = False) -> tuple[list[Block], int]:
+    """The plain blocks at the top of ``lines`` and the index of the first
+    line of what follows them (``len(lines)`` when nothing does).
+
+    A block is ``(index of its first line, its lines, bullet)``: a paragraph
+    (``bullet`` is ``""``), or a tight bullet list of one-line items of plain
+    text, all with the same marker (``bullet`` is that marker; the lines are
+    the items' texts).  With ``math``, text may hold ``$...$`` math (see
+    :func:`math_allowed`).
+
+    What follows a list must not belong to it: a block after it that starts
+    with a space or a tab (a paragraph of its last item, or code), or with
+    the same marker (the list going on, loose), ends the shortcut before the
+    list, so that MyST reads the two together."""
+    blocks: list[Block] = []
     count = len(lines)
     index = 0
     while True:
         while index < count and _blank(lines[index]):
             index += 1
         if index == count:
-            return paragraphs, count
+            return blocks, count
         end = index
         while end < count and not _blank(lines[end]):
             end += 1
         block = list(lines[index:end])
-        if not all(_plain_line(line, math) for line in block) or not _plain_text("\n".join(block), math):
-            return paragraphs, index
         following = end
         while following < count and _blank(lines[following]):
             following += 1
-        if following < count and lines[following].lstrip(" \t").startswith(_TERM_MARKERS):
-            return paragraphs, index
-        paragraphs.append((index, block))
+        after = lines[following] if following < count else ""
+        bullet = block[0][:1] if block[0][:1] in _BULLETS else ""
+        if bullet:
+            items = [_list_item(line, math) if line[:1] == bullet else None for line in block]
+            if None in items or after[:1] in (" ", "\t", bullet):
+                return blocks, index
+            block = items
+        elif not all(_plain_line(line, math) for line in block) or not _plain_text("\n".join(block), math):
+            return blocks, index
+        elif after.lstrip(" \t").startswith(_TERM_MARKERS):
+            # a definition list's term
+            return blocks, index
+        blocks.append((index, block, bullet))
         index = end
+
+
+def block_node(block: Block, line: int, document: nodes.document, math: bool = False) -> nodes.Element:
+    """The node MyST makes of a block :func:`leading_blocks` found, whose
+    first line is ``line``."""
+    _, lines, bullet = block
+    if not bullet:
+        return paragraph(lines, line, document, math)
+    source = document["source"]
+    listing = nodes.bullet_list(bullet=bullet)
+    listing.line, listing.source = line, source
+    for number, text in enumerate(lines):
+        item = nodes.list_item()
+        item.line, item.source = line + number, source
+        item += paragraph([text], line + number, document, math)
+        listing += item
+    return listing
 
 
 def paragraph(lines: list[str], line: int, document: nodes.document, math: bool = False) -> nodes.paragraph:

@@ -109,8 +109,9 @@ class PaperDirective(SphinxDirective):
     # -- the body -----------------------------------------------------------------
 
     def _parse_body(self, docname: str) -> list[nodes.Node]:
-        """The summary and notes as nodes, made inert.  Plain paragraphs at
-        the top are made directly (:mod:`..plaintext`); MyST parses the rest."""
+        """The summary and notes as nodes, made inert.  Plain paragraphs and
+        lists at the top are made directly (:mod:`..plaintext`); MyST parses
+        the rest."""
         if not self.content:
             return []
         body: list[nodes.Node] = []
@@ -118,16 +119,22 @@ class PaperDirective(SphinxDirective):
         myst_config = plaintext.myst_config(self.env) if self._myst else None
         if myst_config is not None and plaintext.allowed(myst_config):
             math = plaintext.math_allowed(myst_config)
-            paragraphs, start = plaintext.leading_paragraphs(self.content, math)
+            blocks, start = plaintext.leading_blocks(self.content, math)
             first_line = self.lineno + self.content_offset + 1
-            body = [plaintext.paragraph(lines, first_line + index, self.state.document, math)
-                    for index, lines in paragraphs]
+            body = [plaintext.block_node(block, first_line + block[0], self.state.document, math)
+                    for block in blocks]
         trusted = settings(self.config).trust_html
         lines = range(self.lineno, self.lineno + self.block_text.count("\n") + 1)
         if start < len(self.content):
             reads_before = None if trusted else self._files_read()
-            body += nested_parse_to_nodes(self.state, self.content[start:] if start else self.content,
-                                          offset=self.content_offset + start, allow_section_headings=False)
+            rest, offset = self.content[start:] if start else self.content, self.content_offset + start
+            if self._myst and rest[0].strip():
+                # a blank line first: markdown-it takes a "---" on the first
+                # line it parses for front matter, even inside a list item
+                # ("- ---"), and MyST drops front matter
+                rest = StringList([""], items=[rest.info(0)]) + rest
+                offset -= 1
+            body += nested_parse_to_nodes(self.state, rest, offset=offset, allow_section_headings=False)
             read = [] if trusted else sorted(self._files_read() - reads_before)
             if read:
                 # a directive of the notes read a file (csv-table :file:,
