@@ -75,7 +75,14 @@ _CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 
 def _plain(text: str) -> str:
     """Whitespace runs as one space, control characters dropped."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text   # nothing to drop or collapse: the common case
     return " ".join(_CONTROL_RE.sub("", text).split())
+
+
+#: the characters :data:`_SPECIALS_RE` and :data:`_LIGATURE_RE` look for
+_SPECIAL_CHARS = frozenset(_LATEX_SPECIALS)
+_LIGATURE_CHARS = frozenset("-'`,<>")
 
 
 def to_latex(text: str) -> str:
@@ -83,8 +90,9 @@ def to_latex(text: str) -> str:
     specials escaped, ligatures broken, whitespace collapsed; braces balanced
     whatever the text (see the module's notes)."""
     text = _plain(text)
-    text = _SPECIALS_RE.sub(lambda match: _LATEX_SPECIALS[match.group(0)], text)
-    return _LIGATURE_RE.sub("{}", text)
+    if not _SPECIAL_CHARS.isdisjoint(text):
+        text = _SPECIALS_RE.sub(lambda match: _LATEX_SPECIALS[match.group(0)], text)
+    return _LIGATURE_RE.sub("{}", text) if not _LIGATURE_CHARS.isdisjoint(text) else text
 
 
 def verbatim(value: str) -> str:
