@@ -29,7 +29,8 @@ _MATH = ["$x^2$", "$\\frac{a}{b}$", "$a_1 * b_2$", "$ x $", "$p(y|x)$", "$\\text
          "$[l](u)$", "$\\mathcal{L} = -\\sum_i \\log p$", "$$", "$x$$y$", "\\$", "$a\\$b$", "$x", "5$", "$`c`$",
          "$&amp;$", "a$b$c", "$$x$$", "${sub}$", "$x\\\\$"]
 _LINE_STARTS = ["", "", "", "$x$ ", "$$ ", "- ", "* ", "+ ", "1. ", "2) ", "# ", "> ", ": ", "~ ", "    ", "  ", "(t)=", "% ",
-                "---", "===", "- ---", "> ---", "| a |", ":::", "+++", "<div>", "2024 ", "Term\n: def"]
+                "---", "===", "- ---", "> ---", "- [x] ", "{.cls} ", "{#id}\n", ":name: ", "![alt](img.png) ",
+                "| a |", ":::", "+++", "<div>", "2024 ", "Term\n: def"]
 _ENDINGS = ["", "", "", " ", "  ", "\\", "\t"]
 
 
@@ -151,6 +152,39 @@ def test_notes_that_start_like_front_matter_are_kept(random_site, tmp_path, monk
                                            encoding="utf-8")
     _, html = _build(random_site, tmp_path / "out", shortcut, monkeypatch)
     assert kept in html
+
+
+#: every MyST extension that leaves plain text as it is (the site's own
+#: conf.py uses four of them): the shortcut stays on with all of them
+_KEEPING_EXTENSIONS = ["dollarmath", "amsmath", "colon_fence", "deflist", "fieldlist", "tasklist", "attrs_block",
+                       "attrs_inline", "substitution", "strikethrough", "html_image", "html_admonition"]
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_the_shortcut_makes_the_nodes_myst_makes_with_every_extension(random_site, tmp_path, monkeypatch, seed):
+    """Definition lists, field lists, task lists, attributes, fences...: what
+    these read is left to MyST, and what the shortcut takes is still what
+    MyST makes of it."""
+    conf = random_site / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf-8").replace('myst_enable_extensions = ["dollarmath"]',
+                                                            f"myst_enable_extensions = {_KEEPING_EXTENSIONS!r}"),
+                    encoding="utf-8")
+    assert repr(_KEEPING_EXTENSIONS) in conf.read_text(encoding="utf-8")
+    (random_site / "random.md").write_text(_page(seed, 150), encoding="utf-8")
+    taken = []
+    original = plaintext.leading_blocks
+
+    def counting(lines, math=False):
+        found, start = original(lines, math)
+        taken.append(len(found))
+        return found, start
+
+    monkeypatch.setattr(plaintext, "leading_blocks", counting)
+    fast, fast_html = _build(random_site, tmp_path / "fast", True, monkeypatch)
+    slow, slow_html = _build(random_site, tmp_path / "slow", False, monkeypatch)
+    assert sum(taken) > 50
+    assert fast == slow
+    assert fast_html == slow_html
 
 
 def test_settings_that_rewrite_text_turn_it_off():
