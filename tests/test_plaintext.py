@@ -192,7 +192,10 @@ def test_settings_that_rewrite_text_turn_it_off():
 
     assert plaintext.allowed(MdParserConfig(enable_extensions={"dollarmath", "deflist"}))
     assert plaintext.math_allowed(MdParserConfig(enable_extensions={"dollarmath"}))
+    assert plaintext.allowed(MdParserConfig(enable_extensions={"substitution"}))
     for changed in ({"enable_extensions": {"dollarmath", "replacements"}}, {"enable_extensions": {"smartquotes"}},
+                    {"enable_extensions": {"gfm_autolink"}}, {"enable_extensions": {"section_ref"}},
+                    {"enable_extensions": {"substitution"}, "sub_delimiters": ("@", "@")},
                     {"gfm_only": True}, {"commonmark_only": True}, {"disable_syntax": ["newline"]}):
         assert not plaintext.allowed(MdParserConfig(**changed)), changed
     for changed in ({"enable_extensions": {"deflist"}}, {"dmath_allow_space": False},
@@ -206,13 +209,16 @@ def test_settings_that_rewrite_text_turn_it_off():
     "myst:\n  enable_extensions: [deflist]\n",
     "myst:\n  enable_extensions: [smartquotes, replacements, dollarmath]\n",
     "myst:\n  disable_syntax: [newline]\n",
+    "myst:\n  enable_extensions: [dollarmath, gfm_autolink, section_ref]\n",
+    "myst:\n  enable_extensions: [substitution]\n  sub_delimiters: ['@', '@']\n  substitutions:\n    name: SUBST\n",
     "title: A page with front matter but no MyST settings\n",
 ])
 def test_a_pages_own_myst_settings_are_followed(random_site, tmp_path, monkeypatch, front_matter):
     """Settings in a page's front matter change how MyST reads it: the
     shortcut reads them the same way, or stays off."""
     bodies = ["Cost $ $ here", "costs 5$ and 6$", "Text $x $ y", "$x$ math", "a $y$ b",
-              "it's \"quoted\" -- and... (c) +-", "Two lines\nof text", "a\nb\nc\nd", "Plain words only."]
+              "it's \"quoted\" -- and... (c) +-", "Two lines\nof text", "a\nb\nc\nd", "Plain words only.",
+              "See www.example.com for more.", "- mail a.b@example.com now", "As in §1.2 above.", "Word @@name@@ x"]
     entries = "".join(f"\n````{{paper}} Front {number}\n:year: 2021\n\n{body}\n````\n"
                       for number, body in enumerate(bodies))
     (random_site / "random.md").write_text(f"---\n{front_matter}---\n# Front matter\n{entries}", encoding="utf-8")

@@ -26,8 +26,10 @@ MyST's default ``dollarmath``, ``$...$`` inline math is taken too):
   the rules above), every item with the same marker, and nothing after it
   can belong to it (see :func:`leading_blocks`).
 
-MyST settings that change plain text (``linkify``, ``replacements``,
-``smartquotes``, ``disable_syntax``, the CommonMark- and GFM-only modes), in
+MyST settings that change plain text (``linkify``, ``gfm_autolink``,
+``replacements``, ``section_ref``, ``smartquotes``, substitutions between
+other delimiters than braces, ``disable_syntax``, the CommonMark- and
+GFM-only modes), in
 ``conf.py`` or in a page's ``myst:`` front matter, turn the shortcut off: see
 :func:`myst_config` and :func:`allowed`.  A test builds pages of random text both
 ways and compares the doctrees.
@@ -43,8 +45,10 @@ from docutils import nodes
 
 #: characters that may begin or end a Markdown or MyST construct mid-line
 _MARKUP = frozenset("`*_[]<>&\\${}|~")
-#: MyST extensions that rewrite plain text
-_REWRITING = frozenset({"linkify", "replacements", "smartquotes"})
+#: MyST extensions that rewrite plain text (web addresses and e-mail
+#: addresses become links with ``linkify`` and ``gfm_autolink``, "§1.2" a
+#: section reference with ``section_ref``)
+_REWRITING = frozenset({"linkify", "gfm_autolink", "replacements", "section_ref", "smartquotes"})
 #: a following block starting with one of these makes a paragraph a definition list's term
 _TERM_MARKERS = (":", "~")
 #: the markers of a bullet list's items
@@ -83,9 +87,15 @@ _UNKNOWN = object()
 def allowed(config: Any) -> bool:
     """Whether MyST, configured as ``config`` (a ``MdParserConfig``), leaves
     plain text as it is: no extension that rewrites text, no syntax turned
-    off (``disable_syntax``), not the CommonMark- or GFM-only modes."""
-    return (config is not None and _REWRITING.isdisjoint(config.enable_extensions)
-            and not config.gfm_only and not config.commonmark_only and not list(config.disable_syntax))
+    off (``disable_syntax``), not the CommonMark- or GFM-only modes, and
+    substitutions only between delimiters the shortcut already takes for
+    markup."""
+    if config is None:
+        return False
+    delimiters = "".join(getattr(config, "sub_delimiters", ()) or ())
+    return (_REWRITING.isdisjoint(config.enable_extensions)
+            and not config.gfm_only and not config.commonmark_only and not list(config.disable_syntax)
+            and ("substitution" not in config.enable_extensions or set(delimiters) <= _MARKUP))
 
 
 def math_allowed(config: Any) -> bool:
