@@ -92,10 +92,9 @@ def allowed(config: Any) -> bool:
     markup."""
     if config is None:
         return False
-    delimiters = "".join(getattr(config, "sub_delimiters", ()) or ())
     return (_REWRITING.isdisjoint(config.enable_extensions)
             and not config.gfm_only and not config.commonmark_only and not list(config.disable_syntax)
-            and ("substitution" not in config.enable_extensions or set(delimiters) <= _MARKUP))
+            and ("substitution" not in config.enable_extensions or set("".join(config.sub_delimiters)) <= _MARKUP))
 
 
 def math_allowed(config: Any) -> bool:
