@@ -56,9 +56,11 @@ INCREMENTAL_TARGETS = ("noop_ratio", "notes_edit_ratio")
 INCREMENTAL_AT = 10_000
 
 
+DEFAULT_SIZES = (1000, 2000, 10000)
+
+
 def target_applies(key: str, papers: int) -> bool:
     return key not in INCREMENTAL_TARGETS or papers >= INCREMENTAL_AT
-DEFAULT_SIZES = (1000, 2000, 10000)
 
 
 def peer_available() -> bool:
@@ -298,13 +300,15 @@ def measure_linkcheck(workdir: Path, links: int, hosts: int, latency: float) -> 
 def table(results: list[dict[str, object]], linkcheck: dict[str, object] | None) -> str:
     rows = [("measure", *[f"{r['papers']:,} papers" for r in results], "target")]
 
-    def add(label: str, key, fmt: str, target: str = "", bound: float | None = None, applies=None) -> None:
+    def add(label: str, key, fmt: str, target: str = "", judged: str | None = None) -> None:
+        """A row; ``judged`` names the entry of ``TARGETS`` its values are
+        marked against, where that target applies."""
         cells = []
         for result in results:
             value = key(result)
             cell = "n/a" if value is None else fmt.format(value)
-            if bound is not None and value is not None and (applies is None or applies(result)):
-                cell += " ok" if value <= bound else " OVER"
+            if judged is not None and value is not None and target_applies(judged, result["papers"]):
+                cell += " ok" if value <= TARGETS[judged] else " OVER"
             cells.append(cell)
         rows.append((label, *cells, target))
 
@@ -320,16 +324,14 @@ def table(results: list[dict[str, object]], linkcheck: dict[str, object] | None)
     add("full build, baseline by hand (wall s)",
         lambda r: r.get("full_build_wall_seconds", {}).get("baseline"), "{:.1f}")
     add("Papershelf / baseline", lambda r: r["ratio_to_baseline"], "{:.2f}x",
-        f"<= {TARGETS['ratio_to_baseline']:.2f}x", TARGETS["ratio_to_baseline"])
+        f"<= {TARGETS['ratio_to_baseline']:.2f}x", "ratio_to_baseline")
     add("Papershelf / plain", lambda r: r["ratio_to_plain"], "{:.2f}x",
-        f"<= {TARGETS['ratio_to_plain']:.2f}x", TARGETS["ratio_to_plain"])
+        f"<= {TARGETS['ratio_to_plain']:.2f}x", "ratio_to_plain")
     add("Papershelf / sphinx-needs (both with indexes)", lambda r: r.get("ratio_to_needs"), "{:.2f}x")
     add("index pages: with / without", lambda r: r.get("index_pages_ratio"), "{:.2f}x")
     at_scale = f" at {INCREMENTAL_AT:,}"
-    add("no-op rebuild / full", lambda r: r["noop_ratio"], "{:.1%}", "< 5%" + at_scale, TARGETS["noop_ratio"],
-        lambda r: target_applies("noop_ratio", r["papers"]))
-    add("notes edit / full", lambda r: r["notes_edit_ratio"], "{:.1%}", "< 10%" + at_scale,
-        TARGETS["notes_edit_ratio"], lambda r: target_applies("notes_edit_ratio", r["papers"]))
+    add("no-op rebuild / full", lambda r: r["noop_ratio"], "{:.1%}", "< 5%" + at_scale, "noop_ratio")
+    add("notes edit / full", lambda r: r["notes_edit_ratio"], "{:.1%}", "< 10%" + at_scale, "notes_edit_ratio")
     add("notes edit: pages re-read", lambda r: r["notes_edit_reread"], "{}", "1")
     add("notes edit: pages written", lambda r: len(r["notes_edit_written"]), "{}", "page + its indexes")
     add("year edit / full", lambda r: r["year_edit_ratio"], "{:.1%}")
