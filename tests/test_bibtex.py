@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import unicodedata
 from urllib.parse import unquote
 
@@ -309,9 +310,9 @@ def test_property_any_key_is_a_key(key):
 
 
 def test_entries_are_kept_from_build_to_build(tmp_path, monkeypatch):
-    """The entries one build wrote are taken by the next for the papers that
-    did not change; a changed paper is written again; entries kept by other
-    code (another stamp) are not taken."""
+    """The entries one build wrote are taken by the next for the papers whose
+    entries were not read again; a paper read again is written again; parts
+    kept by other code or under other settings are not taken."""
     from papershelf import exports
     from papershelf.catalog import build as build_catalog
     from papershelf.model import Entry
@@ -321,23 +322,32 @@ def test_entries_are_kept_from_build_to_build(tmp_path, monkeypatch):
         entry = Entry(key="", title=title, docname="p", lineno=1, venue=get_parser().parse(venue), year=2024)
         return build_catalog([dataclasses.replace(entry, key=title.lower().replace(" ", "-"))]).papers[0]
 
+    settings = ("0", "html", "")
     one, two = paper("One Paper"), paper("Two Paper")
-    first = exports.BibTeX()
+    first = exports.BibTeX(exports.KeptLines(settings=settings))
     texts = [first(one), first(two)]
     path = tmp_path / "kept.pickle"
-    first.save(path)
+    first.kept.save(path)
     written = []
     real = exports.write_bibtex
     monkeypatch.setattr(exports, "write_bibtex", lambda *args: written.append(args[1]) or real(*args))
-    second = exports.BibTeX.load(path)
-    changed = paper("Two Paper", "NeurIPS 2023")
-    assert second(one) == texts[0]
-    assert second(changed) != texts[1] and "NeurIPS" in second(changed)
-    assert written == ["two-paper"]
-    # another stamp: nothing is taken
-    monkeypatch.setattr(exports.BibTeX, "STAMP", "other")
-    assert exports.BibTeX.load(path)(one) == texts[0]
-    assert written == ["two-paper", "one-paper"]
+
+    def load(settings=settings):
+        return exports.BibTeX(exports.KeptLines.load(path, settings))
+
+    second = load()
+    # the same entries (as the saved environment gives them back): taken
+    assert second(pickle.loads(pickle.dumps(one))) == texts[0]
+    # a page read again makes new entries, even with the same words: written again
+    assert second(paper("Two Paper")) == texts[1]
+    changed = load()(paper("Two Paper", "NeurIPS 2023"))
+    assert changed != texts[1] and "NeurIPS" in changed
+    assert written == ["two-paper", "two-paper"]
+    # other code, other settings: nothing is taken
+    assert load(("0", "dirhtml", ""))(one) == texts[0]
+    monkeypatch.setattr(exports.KeptLines, "STAMP", "other")
+    assert load()(one) == texts[0]
+    assert written == ["two-paper", "two-paper", "one-paper", "one-paper"]
     # a broken file is an empty one
     path.write_bytes(b"not a pickle")
-    assert exports.BibTeX.load(path)(two) == texts[1]
+    assert load()(two) == texts[1]

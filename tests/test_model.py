@@ -164,7 +164,60 @@ def test_a_change_to_the_stored_record_raises_the_env_version():
     from papershelf.domain import PaperDomain
 
     fields = tuple(field.name for field in dataclasses.fields(Entry))
-    assert (papershelf.ENV_VERSION, PaperDomain.data_version, fields) == (
-        6, 4, ("key", "title", "docname", "lineno", "venue", "year", "authors", "links", "tags",
-               "status", "rating", "summary", "notes", "abstract", "added", "explicit_key")), \
+    link_fields = tuple(field.name for field in dataclasses.fields(Link))
+    assert (papershelf.ENV_VERSION, PaperDomain.data_version, fields, link_fields) == (
+        8, 5, ("key", "title", "docname", "lineno", "venue", "year", "authors", "links", "tags",
+               "status", "rating", "summary", "notes", "abstract", "added", "explicit_key", "stamp"),
+        ("label", "url", "arxiv_id", "doi")), \
         "the stored data changed: raise ENV_VERSION and update this test"
+
+
+def test_a_link_knows_its_arxiv_id_and_doi_and_keeps_them_through_pickling():
+    for url, arxiv, doi in [("https://arxiv.org/abs/2401.00001v2", "2401.00001", None),
+                            ("https://doi.org/10.48550/arXiv.2401.00002", "2401.00002", "10.48550/arXiv.2401.00002"),
+                            ("https://doi.org/10.1145/3442188.3445922", None, "10.1145/3442188.3445922"),
+                            ("https://example.org/paper.pdf", None, None)]:
+        link = Link("paper", url)
+        assert (link.arxiv_id, link.doi) == (arxiv, doi)
+        again = pickle.loads(pickle.dumps(link))
+        assert (again, again.arxiv_id, again.doi) == (link, arxiv, doi)
+
+
+def test_every_entry_made_has_its_own_stamp_kept_through_pickling_and_not_compared():
+    import dataclasses
+
+    entry = Entry(key="a", title="A", docname="p", lineno=1, venue=parse_venue(""))
+    same = Entry(key="a", title="A", docname="p", lineno=1, venue=parse_venue(""))
+    assert entry == same and entry.stamp != same.stamp and entry.stamp
+    # a changed copy is a new entry: what was made from the old one is not its
+    changed = dataclasses.replace(entry, summary="new")
+    assert changed.stamp not in (entry.stamp, same.stamp)
+    assert pickle.loads(pickle.dumps(entry)).stamp == entry.stamp
+    assert "stamp" not in repr(entry)
+
+
+def test_a_page_s_entries_load_only_when_asked_and_save_as_they_were_loaded():
+    """The saved environment holds each page's entries as one blob with the
+    objects the inventory asks for beside it: loading makes no entry, and a
+    page not read again is saved as the same bytes."""
+    from papershelf.domain import PageEntries
+
+    page = PageEntries()
+    first = Entry(key="a", title="A", docname="p", lineno=1, venue=parse_venue(""))
+    second = Entry(key="b", title="B", docname="p", lineno=5, venue=parse_venue(""))
+    page.add(first)
+    page.add(second)
+    data = pickle.dumps({"p": page})
+    loaded = pickle.loads(data)["p"]
+    assert loaded._entries is None   # nothing unpickled yet
+    assert loaded.objects == (("a", "A", "paper-a"), ("b", "B", "paper-b"))
+    assert loaded._entries is None
+    assert pickle.dumps({"p": loaded}) == data
+    # asked for, the entries are the ones stored, stamps and all
+    assert list(loaded) == ["a", "b"] and loaded["b"] == second and loaded["b"].stamp == second.stamp
+    # a new entry makes a new blob and new objects
+    third = Entry(key="c", title="C", docname="p", lineno=9, venue=parse_venue(""))
+    loaded.add(third)
+    again = pickle.loads(pickle.dumps(loaded))
+    assert [entry.key for entry in again.values()] == ["a", "b", "c"]
+    assert again.objects[-1] == ("c", "C", "paper-c")

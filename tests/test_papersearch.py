@@ -131,24 +131,32 @@ def test_unreadable_papers_json_is_a_warning(built):
     assert any("papers.json cannot be read" in w and "papershelf.search" in w for w in warnings_of(built))
 
 
-def test_words_are_kept_for_the_next_build(built):
-    outdir = Path(built.outdir)
-    cache = Path(built.doctreedir) / papersearch.CACHE_FILE
-    assert cache.is_file()
-    stored = papersearch._read_cache(cache, "zh")
-    assert len(stored) == len(papers_of(built))
-    # a paper's words come from the cache when its text is unchanged
-    text, keys = next(iter(stored.items()))
-    stored[text] = ("kept-from-before",)
-    papers = papers_of(built)
-    index = papersearch.build_index(papers, papersearch.Words(), "zh", stored)
-    assert '"kept-from-before"' in index
-    # and a changed paper's old text is dropped from the cache
-    data = json.loads((outdir / "papers.json").read_text(encoding="utf-8"))
-    data["papers"][0]["summary"] = "Changed."
-    papersearch.write_index_from(built, json.dumps(data, ensure_ascii=False).encode("utf-8"))
-    after = papersearch._read_cache(cache, "zh")
-    assert len(after) == len(data["papers"]) and any("Changed." in text for text in after)
+def test_rows_and_words_are_kept_for_the_next_build(built):
+    """Each paper's row and words are kept with its other parts; the next
+    build takes them for the papers whose entries were not read again, and
+    takes the words of a paper read again whose text did not change."""
+    from papershelf.exports import KeptLines, export_stamp, kept_path
+
+    kept = KeptLines.load(kept_path(built.env), export_stamp(built))
+    part = papersearch.search_part("zh")
+    made = [parts[part] for parts in kept.kept_parts() if part in parts]
+    assert len(made) == len(papers_of(built))
+    papers = sorted(papers_of(built), key=lambda p: p["key"].casefold())
+    # a kept row is taken as it is
+    parts = [{} for _ in papers]
+    first = papersearch.build_index(papers, papersearch.Words(), "zh", parts)
+    row_text, keys, digest = parts[0][part]
+    parts[0][part] = (row_text.replace(papers[0]["key"], "kept-from-before"), keys, digest)
+    assert '"kept-from-before"' in papersearch.build_index(papers, papersearch.Words(), "zh", parts)
+    # a paper read again (no parts) whose text is the same takes the known words
+    known = {digest: "kept-word"}
+    index = papersearch.build_index(papers, papersearch.Words(), "zh", [{} for _ in papers], known)
+    assert '"kept-word":[0]' in index and index != first
+    # a changed text is cut again
+    changed = dict(papers[0], title="Changed")
+    index = papersearch.build_index([changed] + papers[1:], papersearch.Words(), "zh",
+                                    [{} for _ in papers], known)
+    assert '"kept-word"' not in index and '"changed":[0' in index
 
 
 def test_the_fast_stemmer_gives_the_stems_of_the_page_s_stemmer():

@@ -21,7 +21,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 #: the saved doctrees changes shape (the fields of ``Entry``, the domain's
 #: data, the node classes): Sphinx then reads every page again instead of
 #: loading records it cannot use.
-ENV_VERSION = 6
+ENV_VERSION = 8
 
 
 def _add_static_files(app: Sphinx) -> None:

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from .model import STATUSES, Entry, Link, arxiv_id_of, doi_of, first_arxiv_id, first_doi, normal_title, unique_name
+from .model import STATUSES, Entry, Link, first_arxiv_id, first_doi, normal_title, unique_name
 from .venues import NO_VENUE, Venue
 
 #: What ``paper-index`` can group by, and how it can be drawn.
@@ -140,7 +140,7 @@ def build(entries: Iterable[Entry]) -> Catalog:
         if title:
             by_title.setdefault(title, []).append(index)
         for link in entry.links:
-            identifier = arxiv_id_of(link.url) or doi_of(link.url)
+            identifier = link.arxiv_id or link.doi
             if identifier:
                 by_id.setdefault(identifier.casefold(), []).append(index)
     # keys first: entries that share a key are one paper before titles decide;

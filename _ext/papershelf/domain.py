@@ -14,9 +14,10 @@ stored data when it changes, never stored.
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import posixpath
 from pathlib import Path
-from collections.abc import Container, Iterable, Iterator, Set
+from collections.abc import Container, Iterable, Iterator, Mapping, Set
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -27,7 +28,7 @@ from sphinx.roles import XRefRole
 from .catalog import Catalog
 from .catalog import build as build_catalog
 from .diagnostics import warn
-from .exports import BibTeX, bibtex_cache_path, export_stamp
+from .exports import BibTeX, KeptLines, export_settings, export_stamp, kept_path
 from .model import Entry, anchor_for, unique_name
 from .nodes import link
 from .views import Spec, Views, digest
@@ -36,6 +37,55 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
+
+
+class PageEntries(Mapping[str, Entry]):
+    """The entries of one page, by key, in page order.
+
+    In the saved environment they are one pickled blob with, beside it, what
+    Sphinx's object inventory and search index ask of them (key, title,
+    anchor) as plain tuples: loading the environment then makes no entry,
+    a rebuild that reads no page (or whose indexes ask nothing of this page)
+    never unpickles them, and saving the environment again writes the blob
+    as it was loaded unless the page was read again."""
+
+    __slots__ = ("_entries", "_blob", "_objects")
+
+    def __init__(self, entries: dict[str, Entry] | None = None, blob: bytes | None = None,
+                 objects: tuple[tuple[str, str, str], ...] | None = None) -> None:
+        self._entries = entries if entries is not None or blob is not None else {}
+        self._blob = blob
+        self._objects = objects
+
+    def _loaded(self) -> dict[str, Entry]:
+        if self._entries is None:
+            self._entries = pickle.loads(self._blob)
+        return self._entries
+
+    def __getitem__(self, key: str) -> Entry:
+        return self._loaded()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+    def add(self, entry: Entry) -> None:
+        self._loaded()[entry.key] = entry
+        self._blob = self._objects = None
+
+    @property
+    def objects(self) -> tuple[tuple[str, str, str], ...]:
+        """``(key, title, anchor)`` of each entry, in page order."""
+        if self._objects is None:
+            self._objects = tuple((entry.key, entry.title, entry.anchor) for entry in self._loaded().values())
+        return self._objects
+
+    def __reduce__(self) -> tuple:
+        if self._blob is None:
+            self._blob = pickle.dumps(self._entries, protocol=pickle.HIGHEST_PROTOCOL)
+        return (PageEntries, (None, self._blob, self.objects))
 
 
 class PaperRefRole(XRefRole):
@@ -56,14 +106,14 @@ class PaperDomain(Domain):
     object_types = {"entry": ObjType("paper", "ref")}
     roles = {"ref": PaperRefRole(innernodeclass=nodes.inline, warn_dangling=True)}
     initial_data: dict[str, Any] = {
-        "entries": {},       # docname -> {key: Entry}, in page order
+        "entries": {},       # docname -> PageEntries: {key: Entry}, in page order
         "placeholders": {},  # docname -> (spec, ...) of its indexes, overviews, recent lists
         "refs": {},          # docname -> sorted tuple of the paper targets it references
         "fingerprints": {},  # docname -> digest of what it shows of other pages
         "export_stamp": None,
         "navigation": None,  # digest of the toctree and page titles every page's navigation shows
     }
-    data_version = 4
+    data_version = 5
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
@@ -83,7 +133,7 @@ class PaperDomain(Domain):
         self.removed: set[str] = set()
 
     @property
-    def entries(self) -> dict[str, dict[str, Entry]]:
+    def entries(self) -> dict[str, PageEntries]:
         return self.data["entries"]
 
     @property
@@ -124,7 +174,9 @@ class PaperDomain(Domain):
         """Store ``entry`` under ``key`` on its page, or under ``key-2``, ``key-3``...
         when the page already has that key (in any case) or another element of
         the page already has its anchor.  Returns the stored entry."""
-        on_page = self.entries.setdefault(entry.docname, {})
+        on_page = self.entries.get(entry.docname)
+        if on_page is None:
+            on_page = self.entries[entry.docname] = PageEntries()
         taken = self._taken.get(entry.docname)
         if taken is None or len(taken) != len(on_page):
             taken = self._taken[entry.docname] = {existing.casefold() for existing in on_page}
@@ -132,7 +184,7 @@ class PaperDomain(Domain):
         # a suffixed key is no longer the one the owner wrote: the entry is
         # joined to its paper by title or link, like a derived key
         stored = dataclasses.replace(entry, key=unique, explicit_key=entry.explicit_key and unique == key)
-        on_page[unique] = stored
+        on_page.add(stored)
         self._forget()
         return stored
 
@@ -163,8 +215,9 @@ class PaperDomain(Domain):
     def views(self) -> Views:
         """The view models of this build, made once (see :mod:`papershelf.views`)."""
         if self._views is None:
-            self._views = Views(self.catalog(), self.topic_title, self.placeholders,
-                                BibTeX.load(bibtex_cache_path(self.env)))
+            builder = self.builder.name if self.builder is not None else ""
+            kept = KeptLines.load(kept_path(self.env), export_settings(builder, self.env.config))
+            self._views = Views(self.catalog(), self.topic_title, self.placeholders, BibTeX(kept))
         return self._views
 
     def made_views(self) -> Views | None:
@@ -217,11 +270,14 @@ class PaperDomain(Domain):
         return [("paper:ref", reference)] if reference is not None else []
 
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
+        # from each page's objects: no entry is unpickled for the inventory
         seen: set[str] = set()
-        for entry in self.all_entries():
-            if entry.key.casefold() not in seen:
-                seen.add(entry.key.casefold())
-                yield entry.key, entry.title, "entry", entry.docname, entry.anchor, 1
+        for docname in sorted(self.entries):
+            for key, title, anchor in self.entries[docname].objects:
+                folded = key.casefold()
+                if folded not in seen:
+                    seen.add(folded)
+                    yield key, title, "entry", docname, anchor, 1
 
     # -- checks -------------------------------------------------------------------
 

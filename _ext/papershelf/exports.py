@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from . import bibtex as bibtex_module
 from .bibtex import bibtex_entry as write_bibtex
 from .catalog import Catalog, Paper
 from .pickling import read_kept, write_kept
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
 JSON_VERSION = 1
@@ -70,12 +70,81 @@ def to_json(catalog: Catalog | list[dict], locate: Callable[[str, str], str] | N
     """``papers.json``: the documented, versioned export (see the README),
     from the catalogue or from :func:`papers_data` made already."""
     papers = catalog if isinstance(catalog, list) else papers_data(catalog, locate, page_title)
+    return json_from_lines([paper_line(paper) for paper in papers], schema)
+
+
+def paper_line(paper: dict) -> str:
+    """One paper's line of papers.json."""
+    return json.dumps(paper, ensure_ascii=False)
+
+
+def json_from_lines(lines: list[str], schema: str = SCHEMA_NAME) -> str:
+    """papers.json from its papers' lines (:func:`paper_line`), in order."""
     # one paper per line: readable, friendly to diffs, and fast to write
     # (an indented dump takes the pure-Python encoder)
     head = json.dumps({"$schema": schema, "version": JSON_VERSION, "generator": f"papershelf {__version__}",
-                       "count": len(papers)}, ensure_ascii=False)
-    rows = ",\n".join("  " + json.dumps(paper, ensure_ascii=False) for paper in papers)
-    return f'{head[:-1]}, "papers": [\n{rows}\n]}}\n' if papers else f'{head[:-1]}, "papers": []}}\n'
+                       "count": len(lines)}, ensure_ascii=False)
+    rows = ",\n".join("  " + line for line in lines)
+    return f'{head[:-1]}, "papers": [\n{rows}\n]}}\n' if lines else f'{head[:-1]}, "papers": []}}\n'
+
+
+# -- kept from build to build ---------------------------------------------------------
+
+def paper_memo(paper: Paper) -> str:
+    """What a paper's parts of the exports are made from: the entries it
+    joins, as made (an entry's stamp is drawn when its page is read, so an
+    entry read again is a new one; entries keep their stamps in the saved
+    environment) and its key.  Equal memos in two builds mean the same paper."""
+    return "\x1f".join([paper.key, *(f"{entry.stamp:x} {entry.key}" for entry in paper.entries)])
+
+
+class KeptLines:
+    """Each paper's parts of the exports (its BibTeX entry, its papers.json
+    line, its row of the paper search index), by :func:`paper_memo`, from
+    the last build and for the next one: a rebuild after one edit makes the
+    parts of the papers on the page it read again, not of every paper."""
+
+    #: changes whenever the code that writes the parts does
+    STAMP = hashlib.blake2b(b"".join(Path(__file__).with_name(name).read_bytes()
+                                     for name in ("exports.py", "papersearch.py", "bibtex.py"))
+                            + __version__.encode(), digest_size=8).hexdigest()
+
+    def __init__(self, kept: dict[str, dict] | None = None, settings: tuple = ()) -> None:
+        self._kept = kept or {}
+        #: what the parts depend on besides the papers (see :func:`export_settings`)
+        self.settings = settings
+        #: this build's papers' parts, for the next build
+        self.made: dict[str, dict] = {}
+        self.changed = False
+        self._size = self._count(self._kept)
+
+    @staticmethod
+    def _count(kept: dict[str, dict]) -> int:
+        return sum(map(len, kept.values()))
+
+    def parts(self, memo: str) -> dict:
+        """The parts kept for ``memo``: a dict the caller adds a missing part to."""
+        parts = self.made.get(memo)
+        if parts is None:
+            parts = self._kept.get(memo)
+            if parts is None:
+                parts, self.changed = {}, True
+            self.made[memo] = parts
+        return parts
+
+    def kept_parts(self) -> Iterator[dict]:
+        """The last build's papers' parts."""
+        return iter(self._kept.values())
+
+    @classmethod
+    def load(cls, path: Path, settings: tuple) -> KeptLines:
+        return cls(read_kept(path, (cls.STAMP, settings)), settings)
+
+    def save(self, path: Path) -> None:
+        """This build's papers' parts (only), when they are not the ones kept:
+        a paper missing, one fewer, or a part added to a kept paper's parts."""
+        if self.changed or len(self.made) != len(self._kept) or self._count(self.made) != self._size:
+            write_kept(path, (self.STAMP, self.settings), self.made)
 
 
 # -- BibTeX ------------------------------------------------------------------------
@@ -127,39 +196,22 @@ def bibtex_inputs(paper: Paper) -> BibInputs:
 class BibTeX:
     """Each paper's entry made once per build: the copy buttons of every
     page and papers.bib show the same text.  Entries written by the last
-    build (``kept``, by what they were written from) are taken as they are:
-    a rebuild after one edit writes one entry, not one per paper."""
+    build are taken as they are (see :class:`KeptLines`): a rebuild after
+    one edit writes the entries of the page read again, not one per paper."""
 
-    def __init__(self, kept: dict[BibInputs, str] | None = None) -> None:
+    def __init__(self, kept: KeptLines | None = None) -> None:
         self._made: dict[str, str] = {}   # key -> entry; one catalogue's keys are unique
-        self._kept = kept or {}
-        #: this build's entries by what they were written from, for the next build
-        self.made: dict[BibInputs, str] = {}
+        self.kept = kept if kept is not None else KeptLines()
 
     def __call__(self, paper: Paper) -> str:
         entry = self._made.get(paper.key)
         if entry is None:
-            inputs = bibtex_inputs(paper)
-            entry = self._kept.get(inputs)
+            parts = self.kept.parts(paper_memo(paper))
+            entry = parts.get("bib")
             if entry is None:
-                entry = write_bibtex(*inputs)
-            self.made[inputs] = self._made[paper.key] = entry
+                entry = parts["bib"] = write_bibtex(*bibtex_inputs(paper))
+            self._made[paper.key] = entry
         return entry
-
-    # -- kept from build to build ----------------------------------------------------
-
-    #: changes whenever the code that writes entries does
-    STAMP = hashlib.blake2b(Path(bibtex_module.__file__).read_bytes() + __version__.encode(),
-                            digest_size=8).hexdigest()
-
-    @classmethod
-    def load(cls, path: Path) -> BibTeX:
-        return cls(read_kept(path, cls.STAMP))
-
-    def save(self, path: Path) -> None:
-        """This build's entries (only), when they are not the ones kept."""
-        if self.made and self.made != self._kept:
-            write_kept(path, self.STAMP, self.made)
 
     def file(self, catalog: Catalog) -> str:
         return "\n".join(self(paper) for paper in sorted(catalog.papers, key=lambda p: p.key.casefold()))
@@ -169,7 +221,11 @@ class BibTeX:
 
 def export_stamp(app: Sphinx) -> tuple:
     """What the exports depend on besides the papers."""
-    return (__version__, app.builder.name, app.config.html_baseurl)
+    return export_settings(app.builder.name, app.config)
+
+
+def export_settings(builder: str, config: Config) -> tuple:
+    return (__version__, builder, config.html_baseurl)
 
 
 def write_exports(app: Sphinx, exception: Exception | None) -> None:
@@ -187,16 +243,19 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
     }
     for name, content in contents.items():
         write_if_changed(Path(app.outdir, name), content)
-    views.bibtex.save(bibtex_cache_path(app.env))
+    views.bibtex.kept.save(kept_path(app.env))
 
 
-def bibtex_cache_path(env: BuildEnvironment) -> Path:
-    return Path(env.doctreedir, "papershelf-bibtex.pickle")
+def kept_path(env: BuildEnvironment) -> Path:
+    """Where :class:`KeptLines` are kept, beside the doctrees."""
+    return Path(env.doctreedir, "papershelf-kept.pickle")
 
 
 def papers_json_text(app: Sphinx) -> str:
     """The text of papers.json for this build, made once (the paper search
-    index, written with the search page, reads it before the file is written)."""
+    index, written with the search page, reads it before the file is written).
+    A paper's line is made again only when its entries or pages changed
+    (see :class:`KeptLines`)."""
     views = app.env.domains["paper"].views()
     made = views.exports.get("papers.json")
     if made is None:
@@ -209,8 +268,22 @@ def papers_json_text(app: Sphinx) -> str:
                 page = pages[docname] = app.builder.get_target_uri(docname)
             return f"{base}/{page}#{anchor}" if base else f"{page}#{anchor}"
 
-        papers = views.exports["papers"] = papers_data(views.catalog, locate, views.title)
-        made = views.exports["papers.json"] = to_json(papers, schema=f"{base}/{SCHEMA_NAME}" if base else SCHEMA_NAME)
+        kept = views.bibtex.kept
+        papers, parts, lines = [], [], []
+        for paper in sorted(views.catalog.papers, key=lambda p: p.key.casefold()):
+            data = paper_json(paper, locate, views.title)
+            mine = kept.parts(paper_memo(paper))
+            # the line shows the titles of the paper's pages, which other pages give
+            titles = "\x1f".join(location["title"] for location in data["locations"])
+            made = mine.get("json")
+            if made is None or made[0] != titles:
+                made = mine["json"] = (titles, paper_line(data))
+            line = made[1]
+            papers.append(data)
+            parts.append(mine)
+            lines.append(line)
+        views.exports["papers"], views.exports["parts"] = papers, parts
+        made = views.exports["papers.json"] = json_from_lines(lines, f"{base}/{SCHEMA_NAME}" if base else SCHEMA_NAME)
     return made
 
 
@@ -218,6 +291,13 @@ def papers_json_papers(app: Sphinx) -> list[dict]:
     """The papers of this build's papers.json, as data (not read back from text)."""
     papers_json_text(app)
     return app.env.domains["paper"].views().exports["papers"]
+
+
+def papers_json_parts(app: Sphinx) -> list[dict]:
+    """Beside :func:`papers_json_papers`, each paper's kept parts, which the
+    paper search index keeps its rows in."""
+    papers_json_text(app)
+    return app.env.domains["paper"].views().exports["parts"]
 
 
 def written_papers_json(app: Sphinx, exception: Exception | None) -> Path | None:

@@ -252,11 +252,19 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         return
     outdir = source.parent
     # nothing to do when papers.json and the feeds' settings are as last time
-    settings = (__version__, app.config.html_baseurl, _site_title(app), app.config.author, FEED_LENGTH)
-    written = source.read_bytes()
-    digest = hashlib.sha256(written + repr(settings).encode()).hexdigest()
+    # (when no page was read, papers.json is the one the stamp was made from)
+    settings = hashlib.sha256(repr((__version__, app.config.html_baseurl, _site_title(app), app.config.author,
+                                    FEED_LENGTH)).encode()).hexdigest()
     stamp = Path(app.doctreedir, STAMP_FILE)
-    if (outdir / SITE_FEED).is_file() and stamp.is_file() and stamp.read_text(encoding="utf-8") == digest:
+    try:
+        last = stamp.read_text(encoding="utf-8") if (outdir / SITE_FEED).is_file() else ""
+    except OSError:
+        last = ""
+    if last.endswith(" " + settings) and not app.env.domains["paper"].exports_due:
+        return
+    written = source.read_bytes()
+    digest = f"{hashlib.sha256(written).hexdigest()} {settings}"
+    if last == digest:
         return
     # the papers this build wrote to papers.json, else the file's
     papers = made_papers(app, written) or read_papers(outdir)

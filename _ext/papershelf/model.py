@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -44,10 +45,18 @@ _UNSAFE_SCHEMES = frozenset({"javascript", "vbscript", "data", "file", "blob", "
 @fast_pickling
 @dataclass(frozen=True, slots=True)
 class Link:
-    """One labelled link of a paper."""
+    """One labelled link of a paper, with the arXiv id and the DOI it names
+    (read once, when the link is made: they are kept with it in the saved
+    environment, so joining the site's papers reads no address again)."""
 
     label: str
     url: str
+    arxiv_id: str | None = field(default=None, init=False, repr=False, compare=False)
+    doi: str | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "arxiv_id", arxiv_id_of(self.url))
+        object.__setattr__(self, "doi", doi_of(self.url))
 
 
 @fast_pickling
@@ -73,6 +82,13 @@ class Entry:
     abstract: str = ""           # the paper's own abstract, apart from the owner's words
     added: str = ""              # when the owner added it: an ISO date, YYYY-MM-DD
     explicit_key: bool = False   # the key was written with :key:, not derived
+    #: a number no other entry has, drawn when the entry is made (by
+    #: ``dataclasses.replace`` too) and kept with it in the saved environment:
+    #: what is made from an entry can be kept under it from build to build
+    stamp: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stamp", int.from_bytes(os.urandom(8), "little"))
 
     @property
     def arxiv_id(self) -> str | None:
@@ -124,12 +140,12 @@ def arxiv_id_of(url: str) -> str | None:
 
 def first_arxiv_id(links: Iterable[Link]) -> str | None:
     """The arXiv id of the first link that has one."""
-    return next(filter(None, (arxiv_id_of(link.url) for link in links)), None)
+    return next(filter(None, (link.arxiv_id for link in links)), None)
 
 
 def first_doi(links: Iterable[Link]) -> str | None:
     """The DOI of the first ``doi.org`` link."""
-    return next(filter(None, (doi_of(link.url) for link in links)), None)
+    return next(filter(None, (link.doi for link in links)), None)
 
 
 def arxiv_year(links: Iterable[Link]) -> int | None:

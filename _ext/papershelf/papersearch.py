@@ -16,7 +16,10 @@ JavaScript twin the search page loads.  The page cuts a Chinese query by the
 longest words of this index, and also looks for the query word for word in
 the text, so ``降低幻觉`` finds the notes that say ``降低幻觉``.
 
-The file is rewritten only when ``papers.json`` or the search language changed.
+The file is rewritten only when ``papers.json`` or the search language changed,
+and then only the rows of the papers whose entries were read again are made
+anew: the others, with their words, are kept beside the doctrees with the
+papers' other parts (:class:`papershelf.exports.KeptLines`).
 """
 
 from __future__ import annotations
@@ -29,14 +32,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from .diagnostics import warn
-from .pickling import read_kept, write_kept
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 INDEX_FILE = "_static/papershelf-search.js"
-#: the words of each paper's text, beside the doctrees
-CACHE_FILE = "papershelf-search-words.pickle"
 INDEX_VERSION = 1
 GLOBAL = "PAPERSHELF_SEARCH"
 #: the fields of each row of ``papers``, in order
@@ -125,32 +125,54 @@ class Words:
         return set().union(*map(known.__getitem__, words))
 
 
+def search_part(language: str) -> tuple:
+    """The name of a paper's row among its kept parts (see :func:`build_index`)."""
+    return ("search", INDEX_VERSION, language)
+
+
 def build_index(papers: Iterable[dict], words: Words, language: str = "",
-                cache: dict[str, tuple[str, ...]] | None = None, texts: set[str] | None = None) -> str:
+                parts: Iterable[dict] | None = None, known: dict[bytes, str] | None = None) -> str:
     """The text of ``papershelf-search.js`` for ``papers`` (sorted by key).
-    ``cache`` maps a paper's text to its words, kept from build to build:
-    cutting Chinese is slow (about 7 ms a paper), and most papers do not change.
-    The texts of this build's papers are added to ``texts`` when given."""
+
+    ``parts``, beside ``papers``, are the papers' parts kept from the last
+    build (:class:`papershelf.exports.KeptLines`): a paper's row and words
+    are taken from there when they are there, and put there when made.
+    ``known`` maps the digest of a paper's text to its words (one string, a
+    word a line), for the papers whose text did not change though their
+    entries were read again: cutting Chinese is slow (about 7 ms a paper)."""
+    papers = list(papers)
+    kept = list(parts) if parts is not None else [{} for _ in papers]
+    known = {} if known is None else known
+    part = search_part(language)
     rows = []
     terms: defaultdict[str, list[int]] = defaultdict(list)
-    cache = {} if cache is None else cache
-    for number, paper in enumerate(sorted(papers, key=lambda p: _text(p.get("key")).casefold())):
-        row = paper_row(paper)
-        rows.append(row)
-        text = "\n".join([row[1], row[5]] + row[6])
-        if texts is not None:
-            texts.add(text)
-        keys = cache.get(text)
-        if keys is None:
-            keys = cache[text] = tuple(sorted(words.keys(text)))
-        for key in keys:
-            terms[key].append(number)
-    data = {"version": INDEX_VERSION, "language": language, "fields": list(FIELDS), "papers": rows,
-            "terms": dict(sorted(terms.items()))}
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    # "</script" and U+2028 cannot end or break the script they sit in
-    body = body.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f"window.{GLOBAL} = {body};\n"
+    order = sorted(range(len(papers)), key=lambda index: _text(papers[index].get("key")).casefold())
+    for number, index in enumerate(order):
+        mine = kept[index]
+        made = mine.get(part)
+        if made is None:
+            row = paper_row(papers[index])
+            text = "\n".join([row[1], row[5]] + row[6])
+            digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+            keys = known.get(digest)
+            if keys is None:
+                keys = known[digest] = "\n".join(key for key in sorted(words.keys(text)) if "\n" not in key)
+            made = mine[part] = (_script_safe(json.dumps(row, ensure_ascii=False, separators=(",", ":"))),
+                                 keys, digest)
+        rows.append(made[0])
+        if made[1]:
+            for key in made[1].split("\n"):
+                terms[key].append(number)
+    head = json.dumps({"version": INDEX_VERSION, "language": language, "fields": list(FIELDS)},
+                      ensure_ascii=False, separators=(",", ":"))
+    tail = _script_safe(json.dumps(dict(sorted(terms.items())), ensure_ascii=False, separators=(",", ":")))
+    return f'window.{GLOBAL} = {head[:-1]},"papers":[{",".join(rows)}],"terms":{tail}}};\n'
+
+
+def _script_safe(text: str) -> str:
+    """JSON that cannot end or break the script it sits in ("</script",
+    U+2028 and U+2029 are escaped)."""
+    return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def _language(app: Sphinx) -> Any:
@@ -172,17 +194,18 @@ def write_index(app: Sphinx) -> None:
     written with the search page, before Sphinx draws that page's script
     tags, so the tag carries Sphinx's checksum of the file in a clean build
     and in an incremental one alike."""
-    from .exports import papers_json_papers, papers_json_text
+    from .exports import papers_json_papers, papers_json_parts, papers_json_text
 
     target = Path(app.outdir, INDEX_FILE)
     if not app.env.domains["paper"].exports_due and target.is_file():
         return   # no page was read: the papers are as last time
-    write_index_from(app, papers_json_text(app).encode("utf-8"), papers_json_papers(app))
+    write_index_from(app, papers_json_text(app).encode("utf-8"), papers_json_papers(app), papers_json_parts(app))
 
 
-def write_index_from(app: Sphinx, raw: bytes, papers: list[dict] | None = None) -> None:
+def write_index_from(app: Sphinx, raw: bytes, papers: list[dict] | None = None,
+                     parts: list[dict] | None = None) -> None:
     """Write the index from the text of a papers.json, unless it is the one
-    the index was last made from."""
+    the index was last made from.  ``parts``: see :func:`build_index`."""
     outdir = Path(app.outdir)
     target = outdir / INDEX_FILE
     language = getattr(_language(app), "lang", "") or ""
@@ -200,22 +223,13 @@ def write_index_from(app: Sphinx, raw: bytes, papers: list[dict] | None = None) 
         warn(f"papers.json cannot be read, so papers are not searchable: {error}", "search",
              str(outdir / "papers.json"))
         return
-    cache_path = Path(app.doctreedir, CACHE_FILE)
-    cache = _read_cache(cache_path, language)
-    texts: set[str] = set()
-    text = stamp + build_index(papers, Words(_language(app)), language, cache, texts)
+    kept = app.env.domains["paper"].views().bibtex.kept
+    part = search_part(language)
+    # the words of the last build's papers, by their text's digest
+    known = {made[2]: made[1] for made in (parts.get(part) for parts in kept.kept_parts()) if made}
+    text = stamp + build_index(papers, Words(_language(app)), language, parts, known)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8", newline="\n")
-    _write_cache(cache_path, language, cache, texts)
-
-
-def _read_cache(path: Path, language: str) -> dict[str, tuple[str, ...]]:
-    return read_kept(path, (INDEX_VERSION, language)) or {}
-
-
-def _write_cache(path: Path, language: str, cache: dict[str, tuple[str, ...]], current: set[str]) -> None:
-    # only the texts of the current papers, so the cache does not grow without end
-    write_kept(path, (INDEX_VERSION, language), {text: keys for text, keys in cache.items() if text in current})
 
 
 def add_search_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
