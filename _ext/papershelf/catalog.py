@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from .model import STATUSES, Entry, Link, first_arxiv_id, first_doi, normal_title, unique_name
+from .model import STATUSES, Entry, Link, first_arxiv_id, first_doi, unique_name
 from .venues import NO_VENUE, Venue
 
 #: What ``paper-index`` can group by, and how it can be drawn.
@@ -61,6 +61,14 @@ class Paper:
     @functools.cached_property
     def doi(self) -> str | None:
         return first_doi(self.links)
+
+    @functools.cached_property
+    def memo(self) -> str:
+        """What the paper is made from: the entries it joins, as made (an
+        entry's stamp is drawn when its page is read, so an entry read again
+        is a new one; entries keep their stamps in the saved environment) and
+        its key.  Equal memos in two builds mean the same paper."""
+        return "\x1f".join([self.key, *(f"{entry.stamp:x} {entry.key}" for entry in self.entries)])
 
     @functools.cached_property
     def pages(self) -> tuple[Entry, ...]:
@@ -136,7 +144,7 @@ def build(entries: Iterable[Entry]) -> Catalog:
         key = entry.key.casefold()
         if key:
             by_key.setdefault(key, []).append(index)
-        title = normal_title(entry.title)
+        title = entry.title_key
         if title:
             by_title.setdefault(title, []).append(index)
         for link in entry.links:
@@ -234,7 +242,7 @@ def _disagreements(first: Entry, other: Entry, same_key: bool) -> Iterable[tuple
              ("year", str(first.year or ""), str(other.year or ""))]
     if same_key:
         pairs += [("authors", ", ".join(first.authors), ", ".join(other.authors))]
-        mine, theirs = normal_title(first.title), normal_title(other.title)
+        mine, theirs = first.title_key, other.title_key
         if mine and theirs and mine not in theirs and theirs not in mine:
             yield "title", first.title, other.title
     for name, mine, theirs in pairs:
@@ -352,7 +360,7 @@ def select(catalog: Catalog, query: Query, topic_title: Callable[[str], str]) ->
 
 
 def _paper_order(paper: Paper) -> tuple:
-    return (-(paper.year or 0), normal_title(paper.title), paper.key)
+    return (-(paper.year or 0), paper.first.title_key, paper.key)
 
 
 def _unique_slug(label: str, taken: set[str]) -> str:

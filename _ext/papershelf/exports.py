@@ -84,18 +84,15 @@ def json_from_lines(lines: list[str], schema: str = SCHEMA_NAME) -> str:
     # (an indented dump takes the pure-Python encoder)
     head = json.dumps({"$schema": schema, "version": JSON_VERSION, "generator": f"papershelf {__version__}",
                        "count": len(lines)}, ensure_ascii=False)
-    rows = ",\n".join("  " + line for line in lines)
-    return f'{head[:-1]}, "papers": [\n{rows}\n]}}\n' if lines else f'{head[:-1]}, "papers": []}}\n'
+    rows = ",\n  ".join(lines)
+    return f'{head[:-1]}, "papers": [\n  {rows}\n]}}\n' if lines else f'{head[:-1]}, "papers": []}}\n'
 
 
 # -- kept from build to build ---------------------------------------------------------
 
 def paper_memo(paper: Paper) -> str:
-    """What a paper's parts of the exports are made from: the entries it
-    joins, as made (an entry's stamp is drawn when its page is read, so an
-    entry read again is a new one; entries keep their stamps in the saved
-    environment) and its key.  Equal memos in two builds mean the same paper."""
-    return "\x1f".join([paper.key, *(f"{entry.stamp:x} {entry.key}" for entry in paper.entries)])
+    """What a paper's parts of the exports are made from (see :attr:`Paper.memo`)."""
+    return paper.memo
 
 
 class KeptLines:

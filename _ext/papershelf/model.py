@@ -86,9 +86,12 @@ class Entry:
     #: ``dataclasses.replace`` too) and kept with it in the saved environment:
     #: what is made from an entry can be kept under it from build to build
     stamp: int = field(default=0, init=False, repr=False, compare=False)
+    #: the title as entries of one paper are joined by (:func:`normal_title`)
+    title_key: str = field(default="", init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "stamp", int.from_bytes(os.urandom(8), "little"))
+        object.__setattr__(self, "title_key", normal_title(self.title))
 
     @property
     def arxiv_id(self) -> str | None:
