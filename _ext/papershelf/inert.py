@@ -71,13 +71,7 @@ def _clean_tree(root: nodes.Element, own: str, docname: str, lines: range,
                 _warn(f"a {scheme}: link is not allowed in notes; it is shown as text", node, docname, lines)
                 node.replace_self(nodes.inline(node.astext(), node.astext()))
         elif isinstance(node, (nodes.math, nodes.math_block)):
-            reason = unsafe_math(node.astext())
-            if reason:
-                _warn(f"math with {reason} is shown as text", node, docname, lines)
-                shown = (nodes.literal(node.astext(), node.astext()) if isinstance(node, nodes.math) else
-                         nodes.literal_block(node.astext(), node.astext()))
-                shown.source, shown.line = node.source, node.line
-                node.replace_self(shown)
+            _inert_math(node, docname, lines)
         elif isinstance(node, nodes.image):
             uri = node.get("uri", "")
             scheme = url_scheme(uri)
@@ -93,6 +87,27 @@ def _clean_tree(root: nodes.Element, own: str, docname: str, lines: range,
                 _warn(f"the download {target!r} is outside the site's folder; it is shown as text",
                       node, docname, lines)
                 node.replace_self(nodes.inline(node.astext(), node.astext()))
+
+
+def make_math_inert(body: list[nodes.Element], docname: str, lines: range) -> list[nodes.Element]:
+    """``body``, paragraphs and lists of plain text with ``$...$`` math
+    (:mod:`papershelf.plaintext` makes them: math is the one thing in them
+    that could run), with math that MathJax could turn into a script link
+    shown as text, as :func:`make_inert` shows it."""
+    for node in body:
+        for formula in list(node.findall(nodes.math)):
+            _inert_math(formula, docname, lines)
+    return body
+
+
+def _inert_math(node: nodes.math | nodes.math_block, docname: str, lines: range) -> None:
+    reason = unsafe_math(node.astext())
+    if reason:
+        _warn(f"math with {reason} is shown as text", node, docname, lines)
+        shown = (nodes.literal(node.astext(), node.astext()) if isinstance(node, nodes.math) else
+                 nodes.literal_block(node.astext(), node.astext()))
+        shown.source, shown.line = node.source, node.line
+        node.replace_self(shown)
 
 
 def _attached(node: nodes.Node, root: nodes.Element) -> bool:

@@ -25,7 +25,7 @@ from ..config import settings
 from ..diagnostics import warn
 from ..model import LINK_LABELS, Entry, Link
 from ..options import read_options
-from ..inert import make_inert
+from ..inert import make_inert, make_math_inert
 from ..nodes import badges_node, paper_abstract, paper_badges, paper_entry, paper_notes, paper_title
 from ..venues import Venue, get_parser
 from ..views import entry_badges, entry_data
@@ -114,37 +114,42 @@ class PaperDirective(SphinxDirective):
         the rest."""
         if not self.content:
             return []
-        body: list[nodes.Node] = []
+        plain: list[nodes.Element] = []
         start = 0
+        trusted = settings(self.config).trust_html
+        lines = range(self.lineno, self.lineno + self.block_text.count("\n") + 1)
         myst_config = plaintext.myst_config(self.env) if self._myst else None
         if myst_config is not None and plaintext.allowed(myst_config):
             math = plaintext.math_allowed(myst_config)
             blocks, start = plaintext.leading_blocks(self.content, math)
             first_line = self.lineno + self.content_offset + 1
-            body = [plaintext.block_node(block, first_line + block[0], self.state.document, math)
-                    for block in blocks]
-        trusted = settings(self.config).trust_html
-        lines = range(self.lineno, self.lineno + self.block_text.count("\n") + 1)
-        if start < len(self.content):
-            reads_before = None if trusted else self._files_read()
-            rest, offset = self.content[start:] if start else self.content, self.content_offset + start
-            if self._myst and rest[0].strip():
-                # a blank line first: markdown-it takes a "---" on the first
-                # line it parses for front matter, even inside a list item
-                # ("- ---"), and MyST drops front matter
-                rest = StringList([""], items=[rest.info(0)]) + rest
-                offset -= 1
-            body += nested_parse_to_nodes(self.state, rest, offset=offset, allow_section_headings=False)
-            read = [] if trusted else sorted(self._files_read() - reads_before)
-            if read:
-                # a directive of the notes read a file (csv-table :file:,
-                # literalinclude :diff:, ...): the notes are shown as written
-                warn(f"the notes read {', '.join(map(repr, read))}, another file of this machine: they are "
-                     "shown as written, not run", "html", (docname, lines.start))
-                text = "\n".join(self.content)
-                return [nodes.literal_block(text, text)]
-        # plain paragraphs too: their math is checked as MyST's is
-        return body if trusted else make_inert(body, self.state.document, docname, lines, self._inside_site)
+            plain = [plaintext.block_node(block, first_line + block[0], self.state.document, math)
+                     for block in blocks]
+            if math and not trusted:
+                # plain text holds nothing else that could run: its math is checked as MyST's is
+                make_math_inert(plain, docname, lines)
+        if start == len(self.content):
+            return plain
+        reads_before = None if trusted else self._files_read()
+        rest, offset = self.content[start:] if start else self.content, self.content_offset + start
+        if self._myst and rest[0].strip():
+            # a blank line first: markdown-it takes a "---" on the first
+            # line it parses for front matter, even inside a list item
+            # ("- ---"), and MyST drops front matter
+            rest = StringList([""], items=[rest.info(0)]) + rest
+            offset -= 1
+        parsed = nested_parse_to_nodes(self.state, rest, offset=offset, allow_section_headings=False)
+        if trusted:
+            return plain + parsed
+        read = sorted(self._files_read() - reads_before)
+        if read:
+            # a directive of the notes read a file (csv-table :file:,
+            # literalinclude :diff:, ...): the notes are shown as written
+            warn(f"the notes read {', '.join(map(repr, read))}, another file of this machine: they are "
+                 "shown as written, not run", "html", (docname, lines.start))
+            text = "\n".join(self.content)
+            return [nodes.literal_block(text, text)]
+        return plain + make_inert(parsed, self.state.document, docname, lines, self._inside_site)
 
     # -- what the notes may read ------------------------------------------------
 
