@@ -183,7 +183,9 @@ class PaperDomain(Domain):
         unique = unique_name(key, taken, fold=str.casefold, blocked=lambda name: anchor_for(name) in reserved_ids)
         # a suffixed key is no longer the one the owner wrote: the entry is
         # joined to its paper by title or link, like a derived key
-        stored = dataclasses.replace(entry, key=unique, explicit_key=entry.explicit_key and unique == key)
+        explicit = entry.explicit_key and unique == key
+        stored = entry if (unique, explicit) == (entry.key, entry.explicit_key) else \
+            dataclasses.replace(entry, key=unique, explicit_key=explicit)
         on_page.add(stored)
         self._forget()
         return stored

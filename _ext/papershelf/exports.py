@@ -75,7 +75,11 @@ def to_json(catalog: Catalog | list[dict], locate: Callable[[str, str], str] | N
 
 def paper_line(paper: dict) -> str:
     """One paper's line of papers.json."""
-    return json.dumps(paper, ensure_ascii=False)
+    return _encode(paper)
+
+
+#: one encoder for every line (``json.dumps`` with options makes one a call)
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def json_from_lines(lines: list[str], schema: str = SCHEMA_NAME) -> str:

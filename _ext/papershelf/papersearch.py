@@ -113,8 +113,9 @@ class Words:
                 found.add(stemmed)
             if plain is not None:
                 found.add(plain)
-        # one letter or one character is too common to look up, as in Sphinx's index
-        return tuple(key for key in found if len(key) > 1)
+        # one letter or one character is too common to look up, as in Sphinx's
+        # index; a paper's words are kept a word a line
+        return tuple(key for key in found if len(key) > 1 and "\n" not in key)
 
     def keys(self, text: str) -> set[str]:
         known = self._known
@@ -156,17 +157,19 @@ def build_index(papers: Iterable[dict], words: Words, language: str = "",
             digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
             keys = known.get(digest)
             if keys is None:
-                keys = known[digest] = "\n".join(key for key in sorted(words.keys(text)) if "\n" not in key)
-            made = mine[part] = (_script_safe(json.dumps(row, ensure_ascii=False, separators=(",", ":"))),
-                                 keys, digest)
+                keys = known[digest] = "\n".join(sorted(words.keys(text)))
+            made = mine[part] = (_script_safe(_compact(row)), keys, digest)
         rows.append(made[0])
         if made[1]:
             for key in made[1].split("\n"):
                 terms[key].append(number)
-    head = json.dumps({"version": INDEX_VERSION, "language": language, "fields": list(FIELDS)},
-                      ensure_ascii=False, separators=(",", ":"))
-    tail = _script_safe(json.dumps(dict(sorted(terms.items())), ensure_ascii=False, separators=(",", ":")))
+    head = _compact({"version": INDEX_VERSION, "language": language, "fields": list(FIELDS)})
+    tail = _script_safe(_compact(dict(sorted(terms.items()))))
     return f'window.{GLOBAL} = {head[:-1]},"papers":[{",".join(rows)}],"terms":{tail}}};\n'
+
+
+#: JSON without spaces, one encoder for every row
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _script_safe(text: str) -> str:

@@ -69,16 +69,18 @@ class PaperDirective(SphinxDirective):
             summary = body.pop(0)
 
         links = self._links()
+        kept_links = tuple(Link(label, url) for label, _, url in links if url)
         venue = self._venue()
+        key = self._key(title, kept_links)
         entry = Entry(
-            key="",
+            key=key,
             title=title,
             docname=docname,
             lineno=self.lineno,
             venue=venue,
-            year=self._year(venue) or model.arxiv_year([Link(label, url) for label, _, url in links if url]),
+            year=self._year(venue) or model.arxiv_year(kept_links),
             authors=model.split_list(self.options.get("authors", "")),
-            links=tuple(Link(label, url) for label, _, url in links if url),
+            links=kept_links,
             tags=model.split_list(self.options.get("tags", "")),
             status=self._checked(model.check_status(self.options.get("status"),
                                                     bool(summary or body)), "status", "status"),
@@ -90,7 +92,6 @@ class PaperDirective(SphinxDirective):
             if "added" in self.options else "",
             explicit_key="key" in self.options,
         )
-        key = self._key(title, entry.links)
         document = self.state.document
         registered = domain.note_entry(entry, key, reserved_ids=document.ids)
         if registered.key != key:
