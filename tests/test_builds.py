@@ -316,3 +316,41 @@ def test_what_a_build_derived_is_let_go_once_written(make_apps, tmp_path):
     domain = app.env.domains["paper"]
     assert seen[0] is not None and domain.made_views() is None
     assert len(domain.views().catalog.papers) == len(seen[0].catalog.papers) > 0
+
+
+def test_a_notes_edit_makes_anew_only_the_parts_of_the_page_read_again(site, make_apps, tmp_path, monkeypatch):
+    """A rebuild after one edit takes each paper's BibTeX entry, papers.json
+    line and search row from the last build, but for the papers of the page
+    it read again; what it writes is what a clean build writes.  The saved
+    environment holds each page's entries unread until asked for."""
+    import pickle
+
+    from papershelf import exports, papersearch
+    from papershelf.domain import PageEntries
+
+    srcdir, outdir, build = site
+    made: dict[str, list[str]] = {"bib": [], "json": [], "row": []}
+    real_bib, real_line, real_row = exports.write_bibtex, exports.paper_line, papersearch.paper_row
+    monkeypatch.setattr(exports, "write_bibtex", lambda *a: made["bib"].append(a[1]) or real_bib(*a))
+    monkeypatch.setattr(exports, "paper_line", lambda p: made["json"].append(p["key"]) or real_line(p))
+    monkeypatch.setattr(papersearch, "paper_row", lambda p: made["row"].append(p["key"]) or real_row(p))
+    edit(srcdir / "hallucination.md", "Summary of hallucination paper 0, 中文摘要。",
+         "Summary of hallucination paper 0, read again, 中文摘要。")
+    # Sphinx keeps static files' checksums for the life of the process (see above)
+    from sphinx.builders.html import _assets
+
+    getattr(_assets._file_checksum_inner, "cache_clear", lambda: None)()
+    incremental = build()
+    on_page = ["2402.00000", "2402.00001", "2402.00002"]
+    assert {name: sorted(keys) for name, keys in made.items()} == {"bib": on_page, "json": on_page, "row": on_page}
+    assert "read again" in (outdir / "papers.json").read_text(encoding="utf-8")
+    assert "read again" in (outdir / papersearch.INDEX_FILE).read_text(encoding="utf-8")
+
+    clean = make_apps("html", srcdir=srcdir, builddir=tmp_path / "clean", freshenv=True)
+    clean.build()
+    assert outputs(outdir) == outputs(Path(clean.outdir))
+    assert (outdir / papersearch.INDEX_FILE).read_bytes() == (Path(clean.outdir) / papersearch.INDEX_FILE).read_bytes()
+
+    with (Path(incremental.doctreedir) / "environment.pickle").open("rb") as handle:
+        pages = pickle.load(handle).domaindata["paper"]["entries"]
+    assert pages and all(isinstance(page, PageEntries) and page._entries is None for page in pages.values())

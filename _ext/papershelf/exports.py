@@ -105,9 +105,9 @@ class KeptLines:
     the last build and for the next one: a rebuild after one edit makes the
     parts of the papers on the page it read again, not of every paper."""
 
-    #: changes whenever the code that writes the parts does
-    STAMP = hashlib.blake2b(b"".join(Path(__file__).with_name(name).read_bytes()
-                                     for name in ("exports.py", "papersearch.py", "bibtex.py"))
+    #: changes whenever the code that makes the parts may have: any module
+    #: of the package (the catalogue joins papers, venues name them, ...)
+    STAMP = hashlib.blake2b(b"".join(path.read_bytes() for path in sorted(Path(__file__).parent.glob("*.py")))
                             + __version__.encode(), digest_size=8).hexdigest()
 
     def __init__(self, kept: dict[str, dict] | None = None, settings: tuple = ()) -> None:
