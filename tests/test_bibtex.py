@@ -324,7 +324,7 @@ def test_entries_are_kept_from_build_to_build(tmp_path, monkeypatch):
 
     settings = ("0", "html", "")
     one, two = paper("One Paper"), paper("Two Paper")
-    first = exports.BibTeX(exports.KeptLines(settings=settings))
+    first = exports.BibTeX(exports.KeptParts(settings=settings))
     texts = [first(one), first(two)]
     path = tmp_path / "kept.pickle"
     first.kept.save(path)
@@ -333,7 +333,7 @@ def test_entries_are_kept_from_build_to_build(tmp_path, monkeypatch):
     monkeypatch.setattr(exports, "write_bibtex", lambda *args: written.append(args[1]) or real(*args))
 
     def load(settings=settings):
-        return exports.BibTeX(exports.KeptLines.load(path, settings))
+        return exports.BibTeX(exports.KeptParts.load(path, settings))
 
     second = load()
     # the same entries (as the saved environment gives them back): taken
@@ -345,7 +345,7 @@ def test_entries_are_kept_from_build_to_build(tmp_path, monkeypatch):
     assert written == ["two-paper", "two-paper"]
     # other code, other settings: nothing is taken
     assert load(("0", "dirhtml", ""))(one) == texts[0]
-    monkeypatch.setattr(exports.KeptLines, "STAMP", "other")
+    monkeypatch.setattr(exports.KeptParts, "STAMP", "other")
     assert load()(one) == texts[0]
     assert written == ["two-paper", "two-paper", "one-paper", "one-paper"]
     # a broken file is an empty one

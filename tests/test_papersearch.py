@@ -135,9 +135,9 @@ def test_rows_and_words_are_kept_for_the_next_build(built):
     """Each paper's row and words are kept with its other parts; the next
     build takes them for the papers whose entries were not read again, and
     takes the words of a paper read again whose text did not change."""
-    from papershelf.exports import KeptLines, export_stamp, kept_path
+    from papershelf.exports import KeptParts, export_stamp, kept_path
 
-    kept = KeptLines.load(kept_path(built.env), export_stamp(built))
+    kept = KeptParts.load(kept_path(built.env), export_stamp(built))
     part = papersearch.search_part("zh")
     made = [parts[part] for parts in kept.kept_parts() if part in parts]
     assert len(made) == len(papers_of(built))

@@ -28,7 +28,7 @@ from sphinx.roles import XRefRole
 from .catalog import Catalog
 from .catalog import build as build_catalog
 from .diagnostics import warn
-from .exports import BibTeX, KeptLines, export_settings, export_stamp, kept_path
+from .exports import BibTeX, KeptParts, export_settings, export_stamp, kept_path
 from .model import Entry, anchor_for, unique_name
 from .nodes import link
 from .views import Spec, Views, digest
@@ -218,7 +218,7 @@ class PaperDomain(Domain):
         """The view models of this build, made once (see :mod:`papershelf.views`)."""
         if self._views is None:
             builder = self.builder.name if self.builder is not None else ""
-            kept = KeptLines.load(kept_path(self.env), export_settings(builder, self.env.config))
+            kept = KeptParts.load(kept_path(self.env), export_settings(builder, self.env.config))
             self._views = Views(self.catalog(), self.topic_title, self.placeholders, BibTeX(kept))
         return self._views
 

@@ -94,14 +94,9 @@ def json_from_lines(lines: list[str], schema: str = SCHEMA_NAME) -> str:
 
 # -- kept from build to build ---------------------------------------------------------
 
-def paper_memo(paper: Paper) -> str:
-    """What a paper's parts of the exports are made from (see :attr:`Paper.memo`)."""
-    return paper.memo
-
-
-class KeptLines:
+class KeptParts:
     """Each paper's parts of the exports (its BibTeX entry, its papers.json
-    line, its row of the paper search index), by :func:`paper_memo`, from
+    line, its row of the paper search index), by :attr:`Paper.memo`, from
     the last build and for the next one: a rebuild after one edit makes the
     parts of the papers on the page it read again, not of every paper."""
 
@@ -138,7 +133,7 @@ class KeptLines:
         return iter(self._kept.values())
 
     @classmethod
-    def load(cls, path: Path, settings: tuple) -> KeptLines:
+    def load(cls, path: Path, settings: tuple) -> KeptParts:
         return cls(read_kept(path, (cls.STAMP, settings)), settings)
 
     def save(self, path: Path) -> None:
@@ -197,17 +192,17 @@ def bibtex_inputs(paper: Paper) -> BibInputs:
 class BibTeX:
     """Each paper's entry made once per build: the copy buttons of every
     page and papers.bib show the same text.  Entries written by the last
-    build are taken as they are (see :class:`KeptLines`): a rebuild after
+    build are taken as they are (see :class:`KeptParts`): a rebuild after
     one edit writes the entries of the page read again, not one per paper."""
 
-    def __init__(self, kept: KeptLines | None = None) -> None:
+    def __init__(self, kept: KeptParts | None = None) -> None:
         self._made: dict[str, str] = {}   # key -> entry; one catalogue's keys are unique
-        self.kept = kept if kept is not None else KeptLines()
+        self.kept = kept if kept is not None else KeptParts()
 
     def __call__(self, paper: Paper) -> str:
         entry = self._made.get(paper.key)
         if entry is None:
-            parts = self.kept.parts(paper_memo(paper))
+            parts = self.kept.parts(paper.memo)
             entry = parts.get("bib")
             if entry is None:
                 entry = parts["bib"] = write_bibtex(*bibtex_inputs(paper))
@@ -248,7 +243,7 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
 
 
 def kept_path(env: BuildEnvironment) -> Path:
-    """Where :class:`KeptLines` are kept, beside the doctrees."""
+    """Where :class:`KeptParts` are kept, beside the doctrees."""
     return Path(env.doctreedir, "papershelf-kept.pickle")
 
 
@@ -256,7 +251,7 @@ def papers_json_text(app: Sphinx) -> str:
     """The text of papers.json for this build, made once (the paper search
     index, written with the search page, reads it before the file is written).
     A paper's line is made again only when its entries or pages changed
-    (see :class:`KeptLines`)."""
+    (see :class:`KeptParts`)."""
     views = app.env.domains["paper"].views()
     made = views.exports.get("papers.json")
     if made is None:
@@ -273,7 +268,7 @@ def papers_json_text(app: Sphinx) -> str:
         papers, parts, lines = [], [], []
         for paper in sorted(views.catalog.papers, key=lambda p: p.key.casefold()):
             data = paper_json(paper, locate, views.title)
-            mine = kept.parts(paper_memo(paper))
+            mine = kept.parts(paper.memo)
             # the line shows the titles of the paper's pages, which other pages give
             titles = "\x1f".join(location["title"] for location in data["locations"])
             made = mine.get("json")

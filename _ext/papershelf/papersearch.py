@@ -19,7 +19,7 @@ the text, so ``降低幻觉`` finds the notes that say ``降低幻觉``.
 The file is rewritten only when ``papers.json`` or the search language changed,
 and then only the rows of the papers whose entries were read again are made
 anew: the others, with their words, are kept beside the doctrees with the
-papers' other parts (:class:`papershelf.exports.KeptLines`).
+papers' other parts (:class:`papershelf.exports.KeptParts`).
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ def build_index(papers: Iterable[dict], words: Words, language: str = "",
     """The text of ``papershelf-search.js`` for ``papers`` (sorted by key).
 
     ``parts``, beside ``papers``, are the papers' parts kept from the last
-    build (:class:`papershelf.exports.KeptLines`): a paper's row and words
+    build (:class:`papershelf.exports.KeptParts`): a paper's row and words
     are taken from there when they are there, and put there when made.
     ``known`` maps the digest of a paper's text to its words (one string, a
     word a line), for the papers whose text did not change though their
