@@ -207,3 +207,23 @@ def test_authors_link_to_their_group_and_the_lab_is_highlighted(make_apps, tmp_p
                      r"ada lovelace</a>", other), other
     assert 'class="ps-author reference internal" href="#group-alan-turing">Alan Turing</a>' in people
     assert not [line for line in warnings_of(app) if "people.md" in line]
+
+
+def test_the_fast_escaping_is_the_translators_own():
+    """The Copy BibTeX button's attribute is escaped by replacements, not by
+    docutils' ``str.translate``: the same text for any input, and no fast
+    path for a table where a replacement could be replaced again."""
+    import random
+
+    from docutils.writers._html_base import HTMLTranslator
+
+    from papershelf.html import _replacing
+
+    table = HTMLTranslator.special_characters
+    replace = _replacing(table)
+    pieces = ["&", "<", ">", '"', "@", "'", "#", ";", "a", "1", " ", "\n", "中", "&amp;", "&#64;"]
+    randomly = random.Random(7)
+    for _ in range(5000):
+        text = "".join(randomly.choice(pieces) for _ in range(randomly.randint(0, 40)))
+        assert replace(text) == text.translate(table)
+    assert _replacing({ord("&"): "&amp;", ord("x"): "&#120;", ord("1"): "one"}) is None

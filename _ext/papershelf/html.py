@@ -5,6 +5,7 @@ Other builders fall back to the docutils node each class derives from.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -72,7 +73,39 @@ def visit_paper_badges(self: HTML5Translator, node: paper_badges) -> None:
 
 def _multiline_attribute(self: HTML5Translator, text: str) -> str:
     """An attribute value that keeps its line breaks (``attval`` folds them)."""
-    return self.encode(text).replace("\n", "&#10;")
+    return _encoder(self)(text).replace("\n", "&#10;")
+
+
+def _encoder(self: HTML5Translator) -> Callable[[str], str]:
+    """The translator's ``encode``, or the same escaping done with
+    ``str.replace``: ``encode`` is ``str.translate`` with a table, which
+    costs some 12 µs for a BibTeX entry where the replacements cost under 1 µs."""
+    table = self.special_characters
+    encoder = _ENCODERS.get(id(table))
+    if encoder is None or encoder[0] is not table:
+        encoder = _ENCODERS[id(table)] = (table, _replacing(table) or self.encode)
+    return encoder[1]
+
+
+_ENCODERS: dict[int, tuple[dict, Callable[[str], str]]] = {}
+
+
+def _replacing(table: dict[int, str]) -> Callable[[str], str] | None:
+    """``str.translate(table)`` as a chain of replacements ("&" first), when
+    that chain gives the same text: no replacement holds a character another
+    step would replace again.  ``None`` otherwise."""
+    pairs = sorted(((chr(code), str(value)) for code, value in table.items()), key=lambda pair: pair[0] != "&")
+    later = {char for char, _ in pairs if char != "&"}
+    if any(len(char) != 1 or later & set(value) for char, value in pairs):
+        return None
+
+    def replace(text: str) -> str:
+        for char, value in pairs:
+            if char in text:
+                text = text.replace(char, value)
+        return text
+
+    return replace
 
 
 def visit_paper_cite(self: HTML5Translator, node: paper_cite) -> None:
