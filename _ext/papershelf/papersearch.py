@@ -157,7 +157,7 @@ def build_index(papers: Iterable[dict], words: Words, language: str = "",
             digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
             keys = known.get(digest)
             if keys is None:
-                keys = known[digest] = "\n".join(sorted(words.keys(text)))
+                keys = known[digest] = "\n".join(words.keys(text))
             made = mine[part] = (_script_safe(_compact(row)), keys, digest)
         rows.append(made[0])
         if made[1]:
