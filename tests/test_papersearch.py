@@ -178,3 +178,30 @@ def test_the_fast_stemmer_gives_the_stems_of_the_page_s_stemmer():
     for name, pure in (("porter", PorterStemmer()), ("english", EnglishStemmer())):
         fast = snowballstemmer.stemmer(name)
         assert [word for word in sorted(words) if fast.stemWord(word) != pure.stemWord(word)] == []
+
+
+def test_words_counted_again_only_where_papers_changed_give_the_same_index(built):
+    """Kept from build to build, the index's words are changed only for the
+    papers whose words changed: the text is the one counting every word gives,
+    whatever changed (words added, dropped, new to the site, a paper with none)."""
+    import random
+
+    papers = sorted(papers_of(built), key=lambda p: p["key"].casefold())
+    words = papersearch.Words()
+    last, parts = papersearch.Terms(), [{} for _ in papers]
+    assert papersearch.build_index(papers, words, "zh", parts, None, last) == \
+        papersearch.build_index(papers, words, "zh")
+    randomly = random.Random(11)
+    vocabulary = ["alpha", "beta", "models", "幻觉", "降低幻觉", "x", "newword"]
+    for _ in range(40):
+        papers, parts = [dict(p) for p in papers], [dict(made) for made in parts]
+        for index in randomly.sample(range(len(papers)), 3):
+            papers[index]["summary"] = " ".join(randomly.choice(vocabulary) for _ in range(randomly.randint(0, 5)))
+            papers[index]["title"] = randomly.choice(["", "Title"])
+            parts[index] = {}
+        assert papersearch.build_index(papers, words, "zh", parts, None, last) == \
+            papersearch.build_index(papers, words, "zh")
+    # another order of papers: every word is counted again
+    papers[0] = dict(papers[0], key="zzz-last")
+    assert papersearch.build_index(papers, words, "zh", [{} for _ in papers], None, last) == \
+        papersearch.build_index(papers, words, "zh")

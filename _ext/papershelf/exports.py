@@ -105,7 +105,8 @@ class KeptParts:
     STAMP = hashlib.blake2b(b"".join(path.read_bytes() for path in sorted(Path(__file__).parent.glob("*.py")))
                             + __version__.encode(), digest_size=8).hexdigest()
 
-    def __init__(self, kept: dict[str, dict] | None = None, settings: tuple = ()) -> None:
+    def __init__(self, kept: dict[str, dict] | None = None, settings: tuple = (),
+                 shared: dict[str, object] | None = None) -> None:
         self._kept = kept or {}
         #: what the parts depend on besides the papers (see :func:`export_settings`)
         self.settings = settings
@@ -113,6 +114,11 @@ class KeptParts:
         self.made: dict[str, dict] = {}
         self.changed = False
         self._size = self._count(self._kept)
+        #: what is kept of the whole site rather than of a paper (the paper
+        #: search's words, see :mod:`papershelf.papersearch`); whoever changes
+        #: a value sets :attr:`shared_changed`
+        self.shared: dict[str, object] = shared or {}
+        self.shared_changed = False
 
     @staticmethod
     def _count(kept: dict[str, dict]) -> int:
@@ -134,13 +140,17 @@ class KeptParts:
 
     @classmethod
     def load(cls, path: Path, settings: tuple) -> KeptParts:
-        return cls(read_kept(path, (cls.STAMP, settings)), settings)
+        kept = read_kept(path, (cls.STAMP, settings)) or {}
+        papers, shared = kept.get("papers"), kept.get("shared")
+        return cls(papers if isinstance(papers, dict) else None, settings,
+                   shared if isinstance(shared, dict) else None)
 
     def save(self, path: Path) -> None:
         """This build's papers' parts (only), when they are not the ones kept:
         a paper missing, one fewer, or a part added to a kept paper's parts."""
-        if self.changed or len(self.made) != len(self._kept) or self._count(self.made) != self._size:
-            write_kept(path, (self.STAMP, self.settings), self.made)
+        if self.changed or self.shared_changed or len(self.made) != len(self._kept) or \
+                self._count(self.made) != self._size:
+            write_kept(path, (self.STAMP, self.settings), {"papers": self.made, "shared": self.shared})
 
 
 # -- BibTeX ------------------------------------------------------------------------

@@ -24,6 +24,7 @@ papers' other parts (:class:`papershelf.exports.KeptParts`).
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import re
@@ -132,7 +133,8 @@ def search_part(language: str) -> tuple:
 
 
 def build_index(papers: Iterable[dict], words: Words, language: str = "",
-                parts: Iterable[dict] | None = None, known: dict[bytes, str] | None = None) -> str:
+                parts: Iterable[dict] | None = None, known: dict[bytes, str] | None = None,
+                last: Terms | None = None) -> str:
     """The text of ``papershelf-search.js`` for ``papers`` (sorted by key).
 
     ``parts``, beside ``papers``, are the papers' parts kept from the last
@@ -140,15 +142,17 @@ def build_index(papers: Iterable[dict], words: Words, language: str = "",
     are taken from there when they are there, and put there when made.
     ``known`` maps the digest of a paper's text to its words (one string, a
     word a line), for the papers whose text did not change though their
-    entries were read again: cutting Chinese is slow (about 7 ms a paper)."""
+    entries were read again: cutting Chinese is slow (about 7 ms a paper).
+    With ``last`` (the last build's words, see :class:`Terms`), which is
+    updated, only the words of the papers whose words changed are counted
+    again."""
     papers = list(papers)
     kept = list(parts) if parts is not None else [{} for _ in papers]
     known = {} if known is None else known
     part = search_part(language)
-    rows = []
-    terms: defaultdict[str, list[int]] = defaultdict(list)
+    rows, numbered = [], []
     order = sorted(range(len(papers)), key=lambda index: _text(papers[index].get("key")).casefold())
-    for number, index in enumerate(order):
+    for index in order:
         mine = kept[index]
         made = mine.get(part)
         if made is None:
@@ -160,12 +164,74 @@ def build_index(papers: Iterable[dict], words: Words, language: str = "",
                 keys = known[digest] = "\n".join(words.keys(text))
             made = mine[part] = (_script_safe(_compact(row)), keys, digest)
         rows.append(made[0])
-        if made[1]:
-            for key in made[1].split("\n"):
-                terms[key].append(number)
+        numbered.append(made[1])
+    terms = Terms.update(last, language, [_text(papers[index].get("key")) for index in order], numbered)
+    if last is not None:
+        last.take(terms)
     head = _compact({"version": INDEX_VERSION, "language": language, "fields": list(FIELDS)})
-    tail = _script_safe(_compact(dict(sorted(terms.items()))))
-    return f'window.{GLOBAL} = {head[:-1]},"papers":[{",".join(rows)}],"terms":{tail}}};\n'
+    return f'window.{GLOBAL} = {head[:-1]},"papers":[{",".join(rows)}],"terms":{_script_safe(terms.json())}}};\n'
+
+
+class Terms:
+    """The index's words, each with the numbers of the papers that hold it,
+    kept as the JSON text of its member (``"word":[0,5,9]``) from build to
+    build.  When the papers and their order are as last time, a rebuild
+    changes only the members of the words of the papers whose words
+    changed; otherwise every word is counted again."""
+
+    def __init__(self, language: str = "", keys: list[str] | None = None, words: list[str] | None = None,
+                 pieces: dict[str, str] | None = None) -> None:
+        self.language = language
+        self.keys = keys or []        # the papers' keys, by number
+        self.words = words or []      # their words, a word a line
+        self.pieces = pieces or {}    # word -> '"word":[numbers]'
+
+    @classmethod
+    def update(cls, last: Terms | None, language: str, keys: list[str], words: list[str]) -> Terms:
+        if last is not None and last.language == language and last.keys == keys and len(last.words) == len(words):
+            pieces = dict(last.pieces)
+            for number, (before, after) in enumerate(zip(last.words, words)):
+                if before == after:
+                    continue
+                gone, new = set(before.split("\n")), set(after.split("\n"))
+                for word in (gone ^ new) - {""}:
+                    prefix = encode_string(word) + ":"
+                    piece = pieces.get(word)
+                    numbers = json.loads(piece[len(prefix):]) if piece else []
+                    if word in new:
+                        bisect.insort(numbers, number)
+                    elif number in numbers:
+                        numbers.remove(number)
+                    if numbers:
+                        pieces[word] = prefix + _numbers(numbers)
+                    else:
+                        pieces.pop(word, None)
+            return cls(language, keys, words, pieces)
+        counted: defaultdict[str, list[int]] = defaultdict(list)
+        for number, text in enumerate(words):
+            if text:
+                for word in text.split("\n"):
+                    counted[word].append(number)
+        pieces = {word: f"{encode_string(word)}:{_numbers(numbers)}" for word, numbers in counted.items()}
+        return cls(language, keys, words, pieces)
+
+    def take(self, other: Terms) -> None:
+        self.__dict__.update(other.__dict__)
+
+    def json(self) -> str:
+        """The words as one JSON object, sorted."""
+        return "{" + ",".join(self.pieces[word] for word in sorted(self.pieces)) + "}"
+
+    def state(self) -> tuple:
+        return (self.language, self.keys, self.words, self.pieces)
+
+
+def _numbers(numbers: list[int]) -> str:
+    return f"[{','.join(map(str, numbers))}]"
+
+
+#: a JSON string, as the encoder below writes it (``ensure_ascii=False``)
+encode_string = json.encoder.encode_basestring
 
 
 #: JSON without spaces, one encoder for every row
@@ -230,7 +296,10 @@ def write_index_from(app: Sphinx, raw: bytes, papers: list[dict] | None = None,
     part = search_part(language)
     # the words of the last build's papers, by their text's digest
     known = {made[2]: made[1] for made in (parts.get(part) for parts in kept.kept_parts()) if made}
-    text = stamp + build_index(papers, Words(_language(app)), language, parts, known)
+    state = kept.shared.get("search-terms")
+    last = Terms(*state) if isinstance(state, tuple) and len(state) == 4 else Terms()
+    text = stamp + build_index(papers, Words(_language(app)), language, parts, known, last)
+    kept.shared["search-terms"], kept.shared_changed = last.state(), True
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8", newline="\n")
 
