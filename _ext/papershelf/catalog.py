@@ -63,12 +63,12 @@ class Paper:
         return first_doi(self.links)
 
     @functools.cached_property
-    def memo(self) -> str:
-        """What the paper is made from: the entries it joins, as made (an
-        entry's stamp is drawn when its page is read, so an entry read again
-        is a new one; entries keep their stamps in the saved environment) and
-        its key.  Equal memos in two builds mean the same paper."""
-        return "\x1f".join([self.key, *(f"{entry.stamp:x} {entry.key}" for entry in self.entries)])
+    def memo(self) -> tuple:
+        """What the paper is made from: its key and the entries it joins, as
+        made (an entry's stamp is drawn when it is made, so an entry read
+        again is a new one; entries keep their stamps in the saved
+        environment).  Equal memos in two builds mean the same paper."""
+        return (self.key, *(entry.stamp for entry in self.entries))
 
     @functools.cached_property
     def pages(self) -> tuple[Entry, ...]:

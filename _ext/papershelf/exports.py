@@ -105,13 +105,13 @@ class KeptParts:
     STAMP = hashlib.blake2b(b"".join(path.read_bytes() for path in sorted(Path(__file__).parent.glob("*.py")))
                             + __version__.encode(), digest_size=8).hexdigest()
 
-    def __init__(self, kept: dict[str, dict] | None = None, settings: tuple = (),
+    def __init__(self, kept: dict[tuple, dict] | None = None, settings: tuple = (),
                  shared: dict[str, object] | None = None) -> None:
         self._kept = kept or {}
         #: what the parts depend on besides the papers (see :func:`export_settings`)
         self.settings = settings
         #: this build's papers' parts, for the next build
-        self.made: dict[str, dict] = {}
+        self.made: dict[tuple, dict] = {}
         self.changed = False
         self._size = self._count(self._kept)
         #: what is kept of the whole site rather than of a paper (the paper
@@ -121,10 +121,10 @@ class KeptParts:
         self.shared_changed = False
 
     @staticmethod
-    def _count(kept: dict[str, dict]) -> int:
+    def _count(kept: dict[tuple, dict]) -> int:
         return sum(map(len, kept.values()))
 
-    def parts(self, memo: str) -> dict:
+    def parts(self, memo: tuple) -> dict:
         """The parts kept for ``memo``: a dict the caller adds a missing part to."""
         parts = self.made.get(memo)
         if parts is None:
@@ -249,6 +249,8 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
     }
     for name, content in contents.items():
         write_if_changed(Path(app.outdir, name), content)
+    # the file holds this build's papers.json text: what is made from it takes the data
+    views.exports["written"] = True
     views.bibtex.kept.save(kept_path(app.env))
 
 
@@ -306,6 +308,16 @@ def papers_json_parts(app: Sphinx) -> list[dict]:
     return app.env.domains["paper"].views().exports["parts"]
 
 
+def papers_json_digest(app: Sphinx) -> str:
+    """The SHA-256 of this build's papers.json, made once (the paper search
+    index and the feeds are stamped with it)."""
+    exports = app.env.domains["paper"].views().exports
+    digest = exports.get("digest")
+    if digest is None:
+        digest = exports["digest"] = hashlib.sha256(papers_json_text(app).encode("utf-8")).hexdigest()
+    return digest
+
+
 def written_papers_json(app: Sphinx, exception: Exception | None) -> Path | None:
     """papers.json of a finished HTML build, for what is made from it (feeds,
     the paper search), or ``None``."""
@@ -315,16 +327,13 @@ def written_papers_json(app: Sphinx, exception: Exception | None) -> Path | None
     return path if path.is_file() else None
 
 
-def made_papers(app: Sphinx, written: bytes) -> list[dict] | None:
-    """The papers of papers.json as data, when this process made the text
-    ``written`` holds (``None``: read the file)."""
+def made_papers(app: Sphinx) -> tuple[list[dict], str] | None:
+    """The papers of papers.json as data and the file's digest, when this
+    build wrote the file (``None``: read the file)."""
     views = app.env.domains["paper"].made_views()
-    if views is None:
+    if views is None or not views.exports.get("written"):
         return None
-    text, papers = views.exports.get("papers.json"), views.exports.get("papers")
-    if not isinstance(text, str) or not isinstance(papers, list) or text.encode("utf-8") != written:
-        return None
-    return papers
+    return views.exports["papers"], papers_json_digest(app)
 
 
 def write_if_changed(path: Path, content: str) -> None:

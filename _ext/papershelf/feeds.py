@@ -262,12 +262,12 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         last = ""
     if last.endswith(" " + settings) and not app.env.domains["paper"].exports_due:
         return
-    written = source.read_bytes()
-    digest = f"{hashlib.sha256(written).hexdigest()} {settings}"
+    # the papers this build wrote to papers.json, else the file's
+    made = made_papers(app)
+    digest = f"{made[1] if made else hashlib.sha256(source.read_bytes()).hexdigest()} {settings}"
     if last == digest:
         return
-    # the papers this build wrote to papers.json, else the file's
-    papers = made_papers(app, written) or read_papers(outdir)
+    papers = made[0] if made else read_papers(outdir)
     if papers is None:
         return
     try:

@@ -263,22 +263,24 @@ def write_index(app: Sphinx) -> None:
     written with the search page, before Sphinx draws that page's script
     tags, so the tag carries Sphinx's checksum of the file in a clean build
     and in an incremental one alike."""
-    from .exports import papers_json_papers, papers_json_parts, papers_json_text
+    from .exports import papers_json_digest, papers_json_papers, papers_json_parts
 
     target = Path(app.outdir, INDEX_FILE)
     if not app.env.domains["paper"].exports_due and target.is_file():
         return   # no page was read: the papers are as last time
-    write_index_from(app, papers_json_text(app).encode("utf-8"), papers_json_papers(app), papers_json_parts(app))
+    write_index_from(app, None, papers_json_papers(app), papers_json_parts(app), papers_json_digest(app))
 
 
-def write_index_from(app: Sphinx, raw: bytes, papers: list[dict] | None = None,
-                     parts: list[dict] | None = None) -> None:
-    """Write the index from the text of a papers.json, unless it is the one
-    the index was last made from.  ``parts``: see :func:`build_index`."""
+def write_index_from(app: Sphinx, raw: bytes | None, papers: list[dict] | None = None,
+                     parts: list[dict] | None = None, raw_digest: str | None = None) -> None:
+    """Write the index from the text of a papers.json (``raw``, or its
+    ``papers`` and SHA-256), unless it is the one the index was last made
+    from.  ``parts``: see :func:`build_index`."""
     outdir = Path(app.outdir)
     target = outdir / INDEX_FILE
     language = getattr(_language(app), "lang", "") or ""
-    digest = hashlib.sha256(raw + f"|{INDEX_VERSION}|{language}".encode()).hexdigest()
+    raw_digest = raw_digest or hashlib.sha256(raw or b"").hexdigest()
+    digest = hashlib.sha256(f"{raw_digest}|{INDEX_VERSION}|{language}".encode()).hexdigest()
     stamp = f"// papers.json {digest}\n"
     if target.is_file():
         with target.open(encoding="utf-8") as handle:
