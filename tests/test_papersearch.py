@@ -146,7 +146,7 @@ def test_rows_and_words_are_kept_for_the_next_build(built):
     parts = [{} for _ in papers]
     first = papersearch.build_index(papers, papersearch.Words(), "zh", parts)
     row_text, keys, digest = parts[0][part]
-    parts[0][part] = (row_text.replace(papers[0]["key"], "kept-from-before"), keys, digest)
+    parts[0][part] = (row_text.replace(papers[0]["key"].encode(), b"kept-from-before"), keys, digest)
     assert '"kept-from-before"' in papersearch.build_index(papers, papersearch.Words(), "zh", parts)
     # a paper read again (no parts) whose text is the same takes the known words
     known = {digest: "kept-word"}

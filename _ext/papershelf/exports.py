@@ -84,12 +84,18 @@ _encode = json.JSONEncoder(ensure_ascii=False).encode
 
 def json_from_lines(lines: list[str], schema: str = SCHEMA_NAME) -> str:
     """papers.json from its papers' lines (:func:`paper_line`), in order."""
+    return json_bytes([line.encode("utf-8") for line in lines], schema).decode("utf-8")
+
+
+def json_bytes(lines: list[bytes], schema: str = SCHEMA_NAME) -> bytes:
+    """papers.json, in UTF-8, from its papers' lines in UTF-8, in order."""
     # one paper per line: readable, friendly to diffs, and fast to write
     # (an indented dump takes the pure-Python encoder)
     head = json.dumps({"$schema": schema, "version": JSON_VERSION, "generator": f"papershelf {__version__}",
-                       "count": len(lines)}, ensure_ascii=False)
-    rows = ",\n  ".join(lines)
-    return f'{head[:-1]}, "papers": [\n  {rows}\n]}}\n' if lines else f'{head[:-1]}, "papers": []}}\n'
+                       "count": len(lines)}, ensure_ascii=False)[:-1].encode("utf-8")
+    if not lines:
+        return head + b', "papers": []}\n'
+    return head + b', "papers": [\n  ' + b",\n  ".join(lines) + b"\n]}\n"
 
 
 # -- kept from build to build ---------------------------------------------------------
@@ -243,9 +249,9 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
         return
     views = domain.views()
     contents = {
-        "papers.json": papers_json_text(app),
-        "papers.bib": views.bibtex.file(views.catalog),
-        SCHEMA_NAME: SCHEMA_PATH.read_text(encoding="utf-8"),
+        "papers.json": papers_json_bytes(app),
+        "papers.bib": views.bibtex.file(views.catalog).encode("utf-8"),
+        SCHEMA_NAME: SCHEMA_PATH.read_bytes(),
     }
     for name, content in contents.items():
         write_if_changed(Path(app.outdir, name), content)
@@ -260,10 +266,16 @@ def kept_path(env: BuildEnvironment) -> Path:
 
 
 def papers_json_text(app: Sphinx) -> str:
-    """The text of papers.json for this build, made once (the paper search
+    """The text of papers.json for this build (see :func:`papers_json_bytes`)."""
+    return papers_json_bytes(app).decode("utf-8")
+
+
+def papers_json_bytes(app: Sphinx) -> bytes:
+    """papers.json for this build, in UTF-8, made once (the paper search
     index, written with the search page, reads it before the file is written).
     A paper's line is made again only when its entries or pages changed
-    (see :class:`KeptParts`)."""
+    (see :class:`KeptParts`); lines are kept as UTF-8, which the next build
+    loads and writes as they are."""
     views = app.env.domains["paper"].views()
     made = views.exports.get("papers.json")
     if made is None:
@@ -285,26 +297,26 @@ def papers_json_text(app: Sphinx) -> str:
             titles = "\x1f".join(location["title"] for location in data["locations"])
             made = mine.get("json")
             if made is None or made[0] != titles:
-                made = mine["json"] = (titles, paper_line(data))
+                made = mine["json"] = (titles, paper_line(data).encode("utf-8"))
             line = made[1]
             papers.append(data)
             parts.append(mine)
             lines.append(line)
         views.exports["papers"], views.exports["parts"] = papers, parts
-        made = views.exports["papers.json"] = json_from_lines(lines, f"{base}/{SCHEMA_NAME}" if base else SCHEMA_NAME)
+        made = views.exports["papers.json"] = json_bytes(lines, f"{base}/{SCHEMA_NAME}" if base else SCHEMA_NAME)
     return made
 
 
 def papers_json_papers(app: Sphinx) -> list[dict]:
     """The papers of this build's papers.json, as data (not read back from text)."""
-    papers_json_text(app)
+    papers_json_bytes(app)
     return app.env.domains["paper"].views().exports["papers"]
 
 
 def papers_json_parts(app: Sphinx) -> list[dict]:
     """Beside :func:`papers_json_papers`, each paper's kept parts, which the
     paper search index keeps its rows in."""
-    papers_json_text(app)
+    papers_json_bytes(app)
     return app.env.domains["paper"].views().exports["parts"]
 
 
@@ -314,7 +326,7 @@ def papers_json_digest(app: Sphinx) -> str:
     exports = app.env.domains["paper"].views().exports
     digest = exports.get("digest")
     if digest is None:
-        digest = exports["digest"] = hashlib.sha256(papers_json_text(app).encode("utf-8")).hexdigest()
+        digest = exports["digest"] = hashlib.sha256(papers_json_bytes(app)).hexdigest()
     return digest
 
 
@@ -336,6 +348,10 @@ def made_papers(app: Sphinx) -> tuple[list[dict], str] | None:
     return views.exports["papers"], papers_json_digest(app)
 
 
-def write_if_changed(path: Path, content: str) -> None:
-    if not path.is_file() or path.read_text(encoding="utf-8") != content:
-        path.write_text(content, encoding="utf-8", newline="\n")
+def write_if_changed(path: Path, content: bytes) -> bool:
+    """Write ``content`` unless the file holds it already; whether it wrote."""
+    if path.is_file() and path.read_bytes() == content:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return True

@@ -231,12 +231,6 @@ def read_papers(outdir: Path) -> list[dict] | None:
     return [paper for paper in papers if isinstance(paper, dict)] if isinstance(papers, list) else None
 
 
-def write_if_changed(path: Path, content: bytes) -> bool:
-    if path.is_file() and path.read_bytes() == content:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-    return True
 
 
 def _site_title(app: Sphinx) -> str:
@@ -245,7 +239,7 @@ def _site_title(app: Sphinx) -> str:
 
 def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     from . import __version__
-    from .exports import made_papers, written_papers_json
+    from .exports import made_papers, write_if_changed, written_papers_json
 
     source = written_papers_json(app, exception)
     if source is None:

@@ -135,7 +135,15 @@ def search_part(language: str) -> tuple:
 def build_index(papers: Iterable[dict], words: Words, language: str = "",
                 parts: Iterable[dict] | None = None, known: dict[bytes, str] | None = None,
                 last: Terms | None = None) -> str:
-    """The text of ``papershelf-search.js`` for ``papers`` (sorted by key).
+    """The text of ``papershelf-search.js`` for ``papers`` (sorted by key)
+    (see :func:`index_bytes`)."""
+    return index_bytes(papers, words, language, parts, known, last).decode("utf-8")
+
+
+def index_bytes(papers: Iterable[dict], words: Words, language: str = "",
+                parts: Iterable[dict] | None = None, known: dict[bytes, str] | None = None,
+                last: Terms | None = None) -> bytes:
+    """``papershelf-search.js`` for ``papers`` (sorted by key), in UTF-8.
 
     ``parts``, beside ``papers``, are the papers' parts kept from the last
     build (:class:`papershelf.exports.KeptParts`): a paper's row and words
@@ -162,14 +170,15 @@ def build_index(papers: Iterable[dict], words: Words, language: str = "",
             keys = known.get(digest)
             if keys is None:
                 keys = known[digest] = "\n".join(words.keys(text))
-            made = mine[part] = (_script_safe(_compact(row)), keys, digest)
+            made = mine[part] = (_script_safe(_compact(row)).encode("utf-8"), keys, digest)
         rows.append(made[0])
         numbered.append(made[1])
     terms = Terms.update(last, language, [_text(papers[index].get("key")) for index in order], numbered)
     if last is not None:
         last.take(terms)
     head = _compact({"version": INDEX_VERSION, "language": language, "fields": list(FIELDS)})
-    return f'window.{GLOBAL} = {head[:-1]},"papers":[{",".join(rows)}],"terms":{_script_safe(terms.json())}}};\n'
+    return (f'window.{GLOBAL} = {head[:-1]},"papers":['.encode("utf-8") + b",".join(rows)
+            + f'],"terms":{_script_safe(terms.json())}}};\n'.encode("utf-8"))
 
 
 class Terms:
@@ -300,10 +309,10 @@ def write_index_from(app: Sphinx, raw: bytes | None, papers: list[dict] | None =
     known = {made[2]: made[1] for made in (parts.get(part) for parts in kept.kept_parts()) if made}
     state = kept.shared.get("search-terms")
     last = Terms(*state) if isinstance(state, tuple) and len(state) == 4 else Terms()
-    text = stamp + build_index(papers, Words(_language(app)), language, parts, known, last)
+    text = stamp.encode("utf-8") + index_bytes(papers, Words(_language(app)), language, parts, known, last)
     kept.shared["search-terms"], kept.shared_changed = last.state(), True
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8", newline="\n")
+    target.write_bytes(text)
 
 
 def add_search_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
