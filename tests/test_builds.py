@@ -354,3 +354,32 @@ def test_a_notes_edit_makes_anew_only_the_parts_of_the_page_read_again(site, mak
     with (Path(incremental.doctreedir) / "environment.pickle").open("rb") as handle:
         pages = pickle.load(handle).domaindata["paper"]["entries"]
     assert pages and all(isinstance(page, PageEntries) and page._entries is None for page in pages.values())
+
+
+@pytest.mark.parametrize("setting", ['html_link_suffix = ""', 'html_search_language = "de"',
+                                     'html_file_suffix = ".htm"'])
+@pytest.mark.parametrize("and_an_edit", [False, True])
+def test_a_setting_the_exports_show_makes_them_again(site, make_apps, tmp_path, setting, and_an_edit):
+    """The addresses and the search language are in papers.json, the paper
+    search index and the feeds: a change to one of them, with no page read
+    or with one, gives what a clean build gives, kept parts or not."""
+    from papershelf import papersearch
+
+    srcdir, outdir, build = site
+    with (srcdir / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write(f"\n{setting}\n")
+    later = (srcdir / "conf.py").stat().st_mtime + 5
+    os.utime(srcdir / "conf.py", (later, later))
+    if and_an_edit:
+        edit(srcdir / "hallucination.md", "Summary of hallucination paper 0, 中文摘要。",
+             "Summary of hallucination paper 0, again, 中文摘要。")
+    from sphinx.builders.html import _assets
+
+    getattr(_assets._file_checksum_inner, "cache_clear", lambda: None)()
+    build()
+    clean = make_apps("html", srcdir=srcdir, builddir=tmp_path / "clean", freshenv=True)
+    clean.build()
+    made = [papersearch.INDEX_FILE, "papers.json", "papers.bib",
+            *(str(path.relative_to(clean.outdir)) for path in Path(clean.outdir).rglob("*.atom"))]
+    assert {name: (outdir / name).read_bytes() for name in made} == \
+        {name: (Path(clean.outdir) / name).read_bytes() for name in made}
