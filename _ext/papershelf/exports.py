@@ -238,10 +238,11 @@ def export_stamp(app: Sphinx) -> tuple:
 
 def export_settings(builder: str, config: Config) -> tuple:
     """Every setting the exports' text depends on besides the papers: the
-    addresses (base URL, page and link suffixes) and the search language.
+    addresses (base URL, page and link suffixes) and how search words are
+    cut (the search language and its options, a Chinese dictionary say).
     A change to one writes the exports again and drops what was kept."""
     return (__version__, builder, config.html_baseurl, config.html_file_suffix, config.html_link_suffix,
-            config.html_search_language or config.language or "")
+            config.html_search_language or config.language or "", dict(config.html_search_options or {}))
 
 
 def write_exports(app: Sphinx, exception: Exception | None) -> None:
