@@ -70,7 +70,7 @@ def to_json(catalog: Catalog | list[dict], locate: Callable[[str, str], str] | N
     """``papers.json``: the documented, versioned export (see the README),
     from the catalogue or from :func:`papers_data` made already."""
     papers = catalog if isinstance(catalog, list) else papers_data(catalog, locate, page_title)
-    return json_from_lines([paper_line(paper) for paper in papers], schema)
+    return json_bytes([paper_line(paper).encode("utf-8") for paper in papers], schema).decode("utf-8")
 
 
 def paper_line(paper: dict) -> str:
@@ -82,13 +82,8 @@ def paper_line(paper: dict) -> str:
 _encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def json_from_lines(lines: list[str], schema: str = SCHEMA_NAME) -> str:
-    """papers.json from its papers' lines (:func:`paper_line`), in order."""
-    return json_bytes([line.encode("utf-8") for line in lines], schema).decode("utf-8")
-
-
 def json_bytes(lines: list[bytes], schema: str = SCHEMA_NAME) -> bytes:
-    """papers.json, in UTF-8, from its papers' lines in UTF-8, in order."""
+    """papers.json, in UTF-8, from its papers' lines (:func:`paper_line`) in UTF-8, in order."""
     # one paper per line: readable, friendly to diffs, and fast to write
     # (an indented dump takes the pure-Python encoder)
     head = json.dumps({"$schema": schema, "version": JSON_VERSION, "generator": f"papershelf {__version__}",
@@ -268,11 +263,6 @@ def write_exports(app: Sphinx, exception: Exception | None) -> None:
 def kept_path(env: BuildEnvironment) -> Path:
     """Where :class:`KeptParts` are kept, beside the doctrees."""
     return Path(env.doctreedir, "papershelf-kept.pickle")
-
-
-def papers_json_text(app: Sphinx) -> str:
-    """The text of papers.json for this build (see :func:`papers_json_bytes`)."""
-    return papers_json_bytes(app).decode("utf-8")
 
 
 def papers_json_bytes(app: Sphinx) -> bytes:

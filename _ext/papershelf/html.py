@@ -81,13 +81,14 @@ def _encoder(self: HTML5Translator) -> Callable[[str], str]:
     ``str.replace``: ``encode`` is ``str.translate`` with a table, which
     costs some 12 µs for a BibTeX entry where the replacements cost under 1 µs."""
     table = self.special_characters
-    encoder = _ENCODERS.get(id(table))
-    if encoder is None or encoder[0] is not table:
-        encoder = _ENCODERS[id(table)] = (table, _replacing(table) or self.encode)
-    return encoder[1]
+    made = _REPLACING.get(id(table))
+    if made is None or made[0] is not table:
+        made = _REPLACING[id(table)] = (table, _replacing(table))
+    return made[1] or self.encode
 
 
-_ENCODERS: dict[int, tuple[dict, Callable[[str], str]]] = {}
+#: each escaping table's replacements (``None``: the table's ``encode`` is used)
+_REPLACING: dict[int, tuple[dict, Callable[[str], str] | None]] = {}
 
 
 def _replacing(table: dict[int, str]) -> Callable[[str], str] | None:

@@ -89,15 +89,14 @@ def _clean_tree(root: nodes.Element, own: str, docname: str, lines: range,
                 node.replace_self(nodes.inline(node.astext(), node.astext()))
 
 
-def make_math_inert(body: list[nodes.Element], docname: str, lines: range) -> list[nodes.Element]:
-    """``body``, paragraphs and lists of plain text with ``$...$`` math
+def make_math_inert(body: list[nodes.Element], docname: str, lines: range) -> None:
+    """In ``body``, paragraphs and lists of plain text with ``$...$`` math
     (:mod:`papershelf.plaintext` makes them: math is the one thing in them
-    that could run), with math that MathJax could turn into a script link
-    shown as text, as :func:`make_inert` shows it."""
+    that could run), show math that MathJax could turn into a script link
+    as text, as :func:`make_inert` shows it."""
     for node in body:
         for formula in list(node.findall(nodes.math)):
             _inert_math(formula, docname, lines)
-    return body
 
 
 def _inert_math(node: nodes.math | nodes.math_block, docname: str, lines: range) -> None:

@@ -173,9 +173,8 @@ def index_bytes(papers: Iterable[dict], words: Words, language: str = "",
             made = mine[part] = (_script_safe(_compact(row)).encode("utf-8"), keys, digest)
         rows.append(made[0])
         numbered.append(made[1])
-    terms = Terms.update(last, language, [_text(papers[index].get("key")) for index in order], numbered)
-    if last is not None:
-        last.take(terms)
+    terms = last if last is not None else Terms()
+    terms.count(language, [_text(papers[index].get("key")) for index in order], numbered)
     head = _compact({"version": INDEX_VERSION, "language": language, "fields": list(FIELDS)})
     return (f'window.{GLOBAL} = {head[:-1]},"papers":['.encode("utf-8") + b",".join(rows)
             + f'],"terms":{_script_safe(terms.json())}}};\n'.encode("utf-8"))
@@ -195,11 +194,12 @@ class Terms:
         self.words = words or []      # their words, a word a line
         self.pieces = pieces or {}    # word -> '"word":[numbers]'
 
-    @classmethod
-    def update(cls, last: Terms | None, language: str, keys: list[str], words: list[str]) -> Terms:
-        if last is not None and last.language == language and last.keys == keys and len(last.words) == len(words):
-            pieces = dict(last.pieces)
-            for number, (before, after) in enumerate(zip(last.words, words)):
+    def count(self, language: str, keys: list[str], words: list[str]) -> None:
+        """Count ``words`` (each paper's, a word a line) of the papers with
+        ``keys``, in order, from what was counted last."""
+        if self.language == language and self.keys == keys and len(self.words) == len(words):
+            pieces = self.pieces
+            for number, (before, after) in enumerate(zip(self.words, words)):
                 if before == after:
                     continue
                 gone, new = set(before.split("\n")), set(after.split("\n"))
@@ -215,17 +215,14 @@ class Terms:
                         pieces[word] = prefix + _numbers(numbers)
                     else:
                         pieces.pop(word, None)
-            return cls(language, keys, words, pieces)
-        counted: defaultdict[str, list[int]] = defaultdict(list)
-        for number, text in enumerate(words):
-            if text:
-                for word in text.split("\n"):
-                    counted[word].append(number)
-        pieces = {word: f"{encode_string(word)}:{_numbers(numbers)}" for word, numbers in counted.items()}
-        return cls(language, keys, words, pieces)
-
-    def take(self, other: Terms) -> None:
-        self.__dict__.update(other.__dict__)
+        else:
+            counted: defaultdict[str, list[int]] = defaultdict(list)
+            for number, text in enumerate(words):
+                if text:
+                    for word in text.split("\n"):
+                        counted[word].append(number)
+            self.pieces = {word: f"{encode_string(word)}:{_numbers(numbers)}" for word, numbers in counted.items()}
+        self.language, self.keys, self.words = language, keys, words
 
     def json(self) -> str:
         """The words as one JSON object, sorted."""
