@@ -126,6 +126,15 @@ def count_text(page) -> tuple[int, int]:
     return int(count.get_attribute("data-shown")), int(count.get_attribute("data-total"))
 
 
+def expect_shown(page, shown: int) -> None:
+    """The filter's live count comes to ``shown``.  The words box also reads
+    the notes, whose text arrives with the paper search data after the first
+    key is typed; the page counts again then, so the count is waited for."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(".ps-filter-count")).to_have_attribute("data-shown", str(shown))
+
+
 def matching(papers, word: str, year: int | None = None) -> set[str]:
     """Keys of the papers the filter should keep for ``word`` (and ``year``),
     found from papers.json, not from the page."""
@@ -282,6 +291,7 @@ def test_filter_an_index_by_venue_and_year(reader, site):
     assert count_text(page) == (len(site.papers), len(site.papers))
     page.get_by_label("Filter", exact=True).fill("CVPR")
     expected = matching(site.papers, "CVPR")
+    expect_shown(page, len(expected))
     assert count_text(page) == (len(expected), len(site.papers))
     shown = {item.get_attribute("data-key") for item in page.locator("li.ps-index-item:visible").all()}
     assert shown == expected
@@ -339,7 +349,7 @@ def test_filter_by_kind_and_status(reader, site):
     assert page.get_by_label("To year", exact=True).input_value() == ""
     tab_to(page, "#ps-filter-q")
     page.keyboard.type("in-context")
-    assert count_text(page)[0] == len(matching(site.papers, "in-context") & recent)
+    expect_shown(page, len(matching(site.papers, "in-context") & recent))
 
     # a value no paper has is kept and said, not silently dropped
     reader.open("indexes/by-year.html?kind=nonsense")
@@ -518,5 +528,6 @@ def test_an_index_table_sorts_by_a_column_and_filters(reader, site):
     # the filter bar hides rows as it hides list items
     page.get_by_label("Filter", exact=True).fill("CVPR")
     expected = matching(site.papers, "CVPR")
+    expect_shown(page, len(expected))
     shown = {row.get_attribute("data-key") for row in page.locator("tr.ps-index-item:visible").all()}
     assert shown == expected
